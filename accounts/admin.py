@@ -1,0 +1,115 @@
+"""The support desk: clients, accounts and users, lockouts, and the read-only audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as ContribUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .client_info import ClientInfo
+from .models import Account, AuditEvent, Client, User
+from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
+
+
+class SlsUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username",)
+
+
+class SlsUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(ContribUserAdmin):
+    form = SlsUserChangeForm
+    add_form = SlsUserCreationForm
+    list_display = ("username", "client", "account", "is_staff", "lock_status", "last_login")
+    list_filter = ("is_staff", "is_active", "groups")
+    list_select_related = ("client", "account")
+    search_fields = ("username", "email", "client__name", "account__number")
+    ordering = ("username",)
+    actions = ["lift_lockout"]
+    readonly_fields = ("lock_status", "last_failed_login_at", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Client", {"fields": ("email", "client", "account")}),
+        ("Login security", {"fields": ("lock_status", "last_failed_login_at", "last_login")}),
+        ("Staff", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("date_joined",)}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+    )
+    filter_horizontal = ("groups",)
+
+    @admin.display(description="Lockout (L3)")
+    def lock_status(self, user: User) -> str:
+        if not lockout_is_active(user=user, at=timezone.now()):
+            return "Not locked"
+        return f"Locked until {lockout_locked_until(user=user):%Y-%m-%d %H:%M} UTC"
+
+    @admin.action(description="Lift lockout of selected users", permissions=["lift_lockout"])
+    def lift_lockout(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        lifted = [
+            user.username
+            for user in queryset
+            if lockout_lift(
+                user=user,
+                actor=request.user,
+                client=ClientInfo.from_request(request),
+                reason="Lifted by support after verifying the caller by phone",
+            )
+        ]
+        if lifted:
+            self.message_user(request, f"Lockout lifted: {', '.join(lifted)}.", messages.SUCCESS)
+        else:
+            self.message_user(request, "None of the selected users was locked.", messages.INFO)
+
+    def has_lift_lockout_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.lift_lockout")
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "citizenship", "residence_country", "id_document_type")
+    list_filter = ("kind", "residence_country")
+    search_fields = ("name", "id_document_number")
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "base_currency", "equity", "primary_user")
+    list_select_related = ("primary_user",)
+    search_fields = ("number", "title", "primary_user__username")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: the trail is append-only."""
+
+    list_display = (
+        "at", "event_type", "outcome", "subject_username", "actor_username", "ip_address"
+    )
+    list_filter = ("event_type", "outcome")
+    search_fields = ("subject_username", "actor_username", "ip_address")
+    date_hierarchy = "at"
+    list_select_related = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: AuditEvent | None = None):
+        return [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

@@ -1,0 +1,106 @@
+"""Demo clients, accounts and users for `make run` and the browser tests."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Account, Client, User
+
+SUPPORT_GROUP = "Support"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+
+
+DEMO_CLIENTS = [
+    {
+        "client": {
+            "name": "Alice Anders",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1980, 4, 12),
+            "citizenship": "US",
+            "residence_country": "US",
+            "id_document_type": "ssn",
+            "id_document_number": "078-05-1120",
+        },
+        "account": {"number": "U1000001", "title": "Alice Anders", "equity": "1250000.00"},
+        "users": ["alice", "alice2"],
+    },
+    {
+        "client": {
+            "name": "Bob Brown",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1975, 9, 3),
+            "citizenship": "GB",
+            "residence_country": "GB",
+            "id_document_type": "passport",
+            "id_document_number": "502135326",
+        },
+        "account": {
+            "number": "U2000001",
+            "title": "Bob Brown",
+            "equity": "85000.00",
+            "base_currency": "GBP",
+        },
+        "users": ["bob"],
+    },
+    {
+        "client": {
+            "name": "Carter Holdings Ltd",
+            "kind": Client.Kind.ENTITY,
+            "citizenship": "DE",
+            "residence_country": "DE",
+            "id_document_type": "registration",
+            "id_document_number": "HRB 123456",
+        },
+        "account": {"number": "U3000001", "title": "Carter Holdings Ltd", "equity": "420000.00"},
+        "users": ["carter"],
+    },
+]
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-pass"
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Create or refresh the demo data; running it twice changes nothing the second time."""
+    logins = []
+    for entry in DEMO_CLIENTS:
+        client, _ = Client.objects.update_or_create(
+            name=entry["client"]["name"], defaults=entry["client"]
+        )
+        account_fields = {**entry["account"], "equity": Decimal(entry["account"]["equity"])}
+        account, _ = Account.objects.update_or_create(
+            number=account_fields.pop("number"), defaults=account_fields
+        )
+        for username in entry["users"]:
+            user = _ensure_user(username, client=client, account=account)
+            logins.append(DemoLogin(username, demo_password(username), f"client of {account}"))
+            if account.primary_user_id is None:
+                account.primary_user = user
+                account.save(update_fields=["primary_user"])
+    agent = _ensure_user("agent", is_staff=True)
+    agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
+    logins.append(DemoLogin("agent", demo_password("agent"), "support agent (admin)"))
+    _ensure_user("admin", is_staff=True, is_superuser=True)
+    logins.append(DemoLogin("admin", demo_password("admin"), "superuser (admin)"))
+    return logins
+
+
+def _ensure_user(username: str, **fields: object) -> User:
+    user, created = User.objects.update_or_create(username=username, defaults=fields)
+    if created or not user.check_password(demo_password(username)):
+        user.set_password(demo_password(username))
+        user.save(update_fields=["password"])
+    return user

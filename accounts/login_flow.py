@@ -1,0 +1,52 @@
+"""The login as explicit steps kept in the session: password accepted, then the second
+factor, then complete. Each step's view reads and advances this state; nothing here
+decides whether a credential is right (the services do)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import login as auth_login
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import conf
+from .client_info import ClientInfo
+from .models import User
+from .services.login import login_succeeded
+
+PENDING_KEY = "sls_pending_login"
+
+
+class LoginFlow:
+    """One browser's login in progress."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def password_accepted(self, user: User) -> None:
+        self.request.session[PENDING_KEY] = {
+            "user_id": user.pk,
+            "password_at": timezone.now().isoformat(),
+        }
+
+    def pending_user(self) -> User | None:
+        """The user whose password was accepted moments ago, if that is still fresh."""
+        pending = self.request.session.get(PENDING_KEY)
+        if not isinstance(pending, dict):
+            return None
+        started = datetime.fromisoformat(pending["password_at"])
+        if timezone.now() - started > conf.PENDING_LOGIN_TTL:
+            self.abandon()
+            return None
+        return User.objects.filter(pk=pending["user_id"], is_active=True).first()
+
+    def complete(self, user: User) -> None:
+        """Log the user in: `auth_login` rotates the session key, so a key planted before
+        login is worthless after it."""
+        login_succeeded(user=user, client=ClientInfo.from_request(self.request))
+        self.abandon()
+        auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+    def abandon(self) -> None:
+        self.request.session.pop(PENDING_KEY, None)

@@ -1,0 +1,14 @@
+from .audit import AuditEvent, AuditEventType, AuditOutcome
+from .clients import Account, Client, IdDocumentType
+from .users import LoginFailure, User
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "AuditEventType",
+    "AuditOutcome",
+    "Client",
+    "IdDocumentType",
+    "LoginFailure",
+    "User",
+]

@@ -1,0 +1,86 @@
+"""The append-only audit trail of security events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEventType(models.TextChoices):
+    """Event types, grouped by prefix: `login.` for the login flow, `lockout.` for L3.
+
+    Later groups (`device.`, `share.`, `withdrawal.`) join as their features arrive.
+    """
+
+    LOGIN_SUCCEEDED = "login.succeeded", "Login succeeded"
+    LOGIN_FAILED = "login.failed", "Login failed"
+    LOGIN_REFUSED_LOCKED = "login.refused_locked", "Login refused: user locked"
+    LOGOUT = "login.logout", "Logged out"
+    LOCKOUT_STARTED = "lockout.started", "User locked out"
+    LOCKOUT_LIFTED = "lockout.lifted", "Lockout lifted by support"
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """A security event as it happened.
+
+    `actor` is who acted (a support agent lifting a lock, or the user logging in);
+    `subject` is the user the event is about. Names are copied beside the foreign keys
+    so a row still reads correctly if the attempted user name matched nobody. Rows are
+    never changed or deleted: the ORM refuses it and a database trigger refuses it too.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    event_type = models.CharField(max_length=40, choices=AuditEventType.choices)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events_acted",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    subject_username = models.CharField(max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "at"], name="auditevent_subject_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.subject_username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")

@@ -1,0 +1,35 @@
+"""Writing the audit trail. Every service that changes security state calls this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client_info import ClientInfo
+from ..models import AuditEvent, AuditEventType, AuditOutcome, User
+
+NAME_MAX_LENGTH = 150
+
+
+def audit_record(
+    *,
+    event_type: AuditEventType,
+    outcome: AuditOutcome,
+    client: ClientInfo,
+    subject: User | None = None,
+    subject_username: str = "",
+    actor: User | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. A name typed at login that matched nobody is kept as typed,
+    truncated, so that probing for user names shows up in the trail."""
+    return AuditEvent.objects.create(
+        event_type=event_type,
+        outcome=outcome,
+        subject=subject,
+        subject_username=(subject.username if subject else subject_username)[:NAME_MAX_LENGTH],
+        actor=actor,
+        actor_username=actor.username if actor else "",
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+        detail=detail or {},
+    )

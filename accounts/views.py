@@ -1,0 +1,90 @@
+"""Client Portal pages of the accounts app: the login steps, the dashboard, logout."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .client_info import ClientInfo
+from .forms import PasswordStepForm
+from .login_flow import LoginFlow
+from .models import AuditEventType, AuditOutcome
+from .selectors import account_summary, recent_security_events
+from .services.audit import audit_record
+from .services.login import INVALID_CREDENTIALS, login_password_check
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step one of the login. Until the second factor exists, it completes the login."""
+    next_url = _safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    form = PasswordStepForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        check = login_password_check(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            client=ClientInfo.from_request(request),
+        )
+        if check.accepted:
+            flow = LoginFlow(request)
+            flow.password_accepted(check.user)
+            flow.complete(check.user)
+            return redirect(next_url)
+        form.add_error(None, INVALID_CREDENTIALS)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Ends the session on the server, not just in the browser."""
+    if request.user.is_authenticated:
+        audit_record(
+            event_type=AuditEventType.LOGOUT,
+            outcome=AuditOutcome.SUCCESS,
+            subject=request.user,
+            actor=request.user,
+            client=ClientInfo.from_request(request),
+        )
+    auth_logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard.html", {"summary": account_summary(request.user)})
+
+
+@login_required
+def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/secure_login.html",
+        {"events": recent_security_events(request.user)},
+    )
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    """Staff sign in through the portal login, with its lockout and audit trail."""
+    return redirect_to_login(_safe_next(request, default="admin:index"))
+
+
+def _safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if allowed else resolve_url(default)

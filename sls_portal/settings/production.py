@@ -1,0 +1,30 @@
+"""Production: every secret from the environment, HTTPS only, hardened cookies.
+`DJANGO_SETTINGS_MODULE=sls_portal.settings.production manage.py check --deploy` is clean."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEBUG, DEVICE_CELL_HMAC_KEY, DEVICE_SECRET_KEYS, SECRET_KEY
+from .env import env_bool, env_list
+
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+if not DEVICE_SECRET_KEYS or not DEVICE_CELL_HMAC_KEY:
+    raise ImproperlyConfigured("Set DEVICE_SECRET_KEYS and DEVICE_CELL_HMAC_KEY.")
+
+SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# The __Host- prefix pins cookies to this exact host over HTTPS with Path=/.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_SAMESITE = "Strict"

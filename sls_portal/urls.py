@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import admin_login_redirect, logout_view
+
+admin.site.site_header = "SLS Portal support desk"
+admin.site.site_title = "SLS Portal support"
+admin.site.index_title = "Support desk"
+
+urlpatterns = [
+    path("admin/login/", admin_login_redirect),
+    path("admin/logout/", logout_view),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]

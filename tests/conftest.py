@@ -1,0 +1,42 @@
+"""Shared fixtures. PostgreSQL and browser tests skip outside CI only, and say why."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from accounts.models import User
+
+from .factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") is None or connection.vendor == "postgresql":
+        return
+    reason = "needs PostgreSQL (set DATABASE_URL=postgres://...); this run uses SQLite"
+    if IN_CI:
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def user(db) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def support_agent(db) -> User:
+    agent = StaffFactory(username="agent")
+    agent.groups.add(Group.objects.get(name="Support"))
+    return agent
