@@ -95,7 +95,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
 
     list_display = (
-        "at", "event_type", "outcome", "subject_username", "actor_username", "ip_address"
+        "at",
+        "event_type",
+        "outcome",
+        "subject_username",
+        "actor_username",
+        "ip_address",
     )
     list_filter = ("event_type", "outcome")
     search_fields = ("subject_username", "actor_username", "ip_address")

@@ -25,9 +25,7 @@ def account_summary(user: User) -> AccountSummary | None:
     """The dashboard's account box in one query; None for staff, who hold no account."""
     if user.account_id is None:
         return None
-    account = (
-        Account.objects.select_related("primary_user").filter(pk=user.account_id).first()
-    )
+    account = Account.objects.select_related("primary_user").filter(pk=user.account_id).first()
     client = user.client
     primary = account.primary_user
     return AccountSummary(

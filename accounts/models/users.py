@@ -78,3 +78,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "at"], name="loginfailure_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} failed at {self.at:%Y-%m-%d %H:%M:%S}"

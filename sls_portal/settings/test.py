@@ -1,8 +1,7 @@
-"""Test settings: the development defaults plus a fast hasher and a private cache.
-One test checks that the production hasher is Argon2."""
+"""Test settings: the development defaults with a fast hasher (one test checks that the
+production hasher is Argon2). The cache is Redis when REDIS_URL is set, as in CI."""
 
 from .dev import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SLS_SIMULATORS = True

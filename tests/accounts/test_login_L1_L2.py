@@ -16,9 +16,29 @@ from .helpers import login_error, post_login
 pytestmark = pytest.mark.django_db
 
 BAD_NAMES = [
-    "al ice", " alice", "alice ", "al!ce", "al@ce", "al#ce", "al$ce", "al%ce", "al^ce",
-    "al&ce", "al*ce", "al(ce", "al.ce", "al,ce", 'al"ce', "al:ce", "al-ce", "al_ce",
-    "alicé", "алиса", "al\tce", "al\x00ce", "<script>",
+    "al ice",
+    " alice",
+    "alice ",
+    "al!ce",
+    "al@ce",
+    "al#ce",
+    "al$ce",
+    "al%ce",
+    "al^ce",
+    "al&ce",
+    "al*ce",
+    "al(ce",
+    "al.ce",
+    "al,ce",
+    'al"ce',
+    "al:ce",
+    "al-ce",
+    "al_ce",
+    "alicé",
+    "алиса",
+    "al\tce",
+    "al\x00ce",
+    "<script>",
 ]
 
 

@@ -1,0 +1,106 @@
+"""Support staff in the admin: least privilege, lockouts seen and lifted (L3), the audit
+trail read-only."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import AuditEvent, AuditEventType
+from accounts.services.lockout import lockout_is_active
+from tests.factories import StaffFactory
+
+from .helpers import post_login
+
+pytestmark = pytest.mark.django_db
+
+USER_LIST = "admin:accounts_user_changelist"
+
+
+@pytest.fixture
+def agent_client(client, support_agent, password):
+    post_login(client, support_agent.username, password)
+    return client
+
+
+@pytest.fixture
+def locked_user(user):
+    attacker = Client()
+    for _ in range(10):
+        post_login(attacker, user.username, "wrong")
+    user.refresh_from_db()
+    return user
+
+
+def test_admin_login_goes_through_the_portal_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_L3_support_sees_the_lock_and_lifts_it(agent_client, locked_user, support_agent, password):
+    listing = agent_client.get(reverse(USER_LIST))
+    assert "Locked until" in listing.content.decode()
+
+    response = agent_client.post(
+        reverse(USER_LIST),
+        {"action": "lift_lockout", "_selected_action": [locked_user.pk]},
+        follow=True,
+    )
+
+    assert f"Lockout lifted: {locked_user.username}." in response.content.decode()
+    locked_user.refresh_from_db()
+    assert not lockout_is_active(user=locked_user, at=locked_user.last_failed_login_at)
+    event = AuditEvent.objects.get(event_type=AuditEventType.LOCKOUT_LIFTED)
+    assert event.actor == support_agent
+    assert event.subject == locked_user
+
+
+def test_support_cannot_edit_users(agent_client, user):
+    change_url = reverse("admin:accounts_user_change", args=[user.pk])
+
+    response = agent_client.post(change_url, {"username": "renamed", "is_staff": "on"})
+
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.username != "renamed"
+    assert not user.is_staff
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:auth_group_changelist", "admin:accounts_user_add", "admin:accounts_auditevent_add"],
+)
+def test_support_has_no_rights_beyond_its_tasks(agent_client, url_name):
+    assert agent_client.get(reverse(url_name)).status_code == 403
+
+
+def test_support_reads_the_audit_trail(agent_client, locked_user):
+    response = agent_client.get(reverse("admin:accounts_auditevent_changelist"))
+
+    assert response.status_code == 200
+    assert "User locked out" in response.content.decode()
+
+
+def test_audit_trail_is_read_only_even_for_superusers(client, password):
+    StaffFactory(username="root", is_superuser=True)
+    post_login(client, "root", "wrong")
+    post_login(client, "root", password)
+    event = AuditEvent.objects.filter(event_type=AuditEventType.LOGIN_FAILED).get()
+
+    change_url = reverse("admin:accounts_auditevent_change", args=[event.pk])
+    delete_url = reverse("admin:accounts_auditevent_delete", args=[event.pk])
+
+    assert client.post(change_url, {"outcome": "success"}).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk, outcome="failure").exists()
+
+
+def test_clients_without_staff_flag_cannot_open_the_admin(client, user, password):
+    post_login(client, user.username, password)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
