@@ -10,8 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Account, Client, User
-
-SUPPORT_GROUP = "Support"
+from .roles import SUPPORT_GROUP, support_group_sync
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,7 @@ def seed_demo() -> list[DemoLogin]:
             if account.primary_user_id is None:
                 account.primary_user = user
                 account.save(update_fields=["primary_user"])
+    support_group_sync()
     agent = _ensure_user("agent", is_staff=True)
     agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
     logins.append(DemoLogin("agent", demo_password("agent"), "support agent (admin)"))

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounts.models import User
+from accounts.roles import SUPPORT_GROUP, support_group_sync
 
 from .factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
@@ -37,6 +38,7 @@ def user(db) -> User:
 
 @pytest.fixture
 def support_agent(db) -> User:
+    support_group_sync()
     agent = StaffFactory(username="agent")
-    agent.groups.add(Group.objects.get(name="Support"))
+    agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
     return agent

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-# serialized_rollback keeps the "Support" group that a data migration creates.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
@@ -44,10 +39,8 @@ def test_L1_bad_character_in_chromium(page, live_server):
     expect(page.get_by_text("BAD CHARACTER")).to_be_visible()
 
 
-def test_L3_lockout_lifted_by_support_in_the_admin(page, live_server):
+def test_L3_lockout_lifted_by_support_in_the_admin(page, live_server, support_agent):
     user = UserFactory(username="bob")
-    agent = StaffFactory(username="agent")
-    agent.groups.add(Group.objects.get(name="Support"))
 
     for _ in range(10):
         log_in(page, live_server.url, "bob", "wrong-password")
