@@ -64,6 +64,37 @@ DEMO_CLIENTS = [
         "account": {"number": "U3000001", "title": "Carter Holdings Ltd", "equity": "420000.00"},
         "users": ["carter"],
     },
+    {
+        "client": {
+            "name": "Dana Diaz",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1990, 6, 21),
+            "citizenship": "US",
+            "residence_country": "US",
+            "id_document_type": "ssn",
+            "id_document_number": "219-09-9999",
+        },
+        "account": {"number": "U4000001", "title": "Dana Diaz", "equity": "2400000.00"},
+        "users": ["dana"],
+    },
+    {
+        "client": {
+            "name": "Erin Evans",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1968, 11, 30),
+            "citizenship": "CA",
+            "residence_country": "CA",
+            "id_document_type": "passport",
+            "id_document_number": "HK345678",
+        },
+        "account": {
+            "number": "U5000001",
+            "title": "Erin Evans",
+            "equity": "3100000.00",
+            "base_currency": "CAD",
+        },
+        "users": ["erin"],
+    },
 ]
 
 

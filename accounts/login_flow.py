@@ -4,11 +4,14 @@ decides whether a credential is right (the services do)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
+import django_otp
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.models import Device
 
 from . import conf
 from .client_info import ClientInfo
@@ -25,10 +28,16 @@ class LoginFlow:
         self.request = request
 
     def password_accepted(self, user: User) -> None:
+        """Start the second step; `attempt` binds the challenges shown to this login only."""
         self.request.session[PENDING_KEY] = {
             "user_id": user.pk,
             "password_at": timezone.now().isoformat(),
+            "attempt": secrets.token_urlsafe(24),
         }
+
+    @property
+    def attempt(self) -> str:
+        return self.request.session.get(PENDING_KEY, {}).get("attempt", "")
 
     def pending_user(self) -> User | None:
         """The user whose password was accepted moments ago, if that is still fresh."""
@@ -41,12 +50,13 @@ class LoginFlow:
             return None
         return User.objects.filter(pk=pending["user_id"], is_active=True).first()
 
-    def complete(self, user: User) -> None:
-        """Log the user in: `auth_login` rotates the session key, so a key planted before
-        login is worthless after it."""
+    def complete(self, user: User, device: Device) -> None:
+        """Log the user in, verified by `device`: `auth_login` rotates the session key, so
+        a key planted before login is worthless after it."""
         login_succeeded(user=user, client=ClientInfo.from_request(self.request))
         self.abandon()
         auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        django_otp.login(self.request, device)
 
     def abandon(self) -> None:
         self.request.session.pop(PENDING_KEY, None)

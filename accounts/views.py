@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from devices.selectors import devices_for_settings
+
 from .client_info import ClientInfo
+from .decorators import verified_login_required
 from .forms import PasswordStepForm
 from .login_flow import LoginFlow
 from .models import AuditEventType, AuditOutcome
@@ -28,8 +32,8 @@ from .services.login import INVALID_CREDENTIALS, login_password_check
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Step one of the login. Until the second factor exists, it completes the login."""
-    next_url = _safe_next(request)
+    """Step one of the login: the password. The device step follows."""
+    next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url)
     form = PasswordStepForm(request.POST if request.method == "POST" else None)
@@ -40,10 +44,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             client=ClientInfo.from_request(request),
         )
         if check.accepted:
-            flow = LoginFlow(request)
-            flow.password_accepted(check.user)
-            flow.complete(check.user)
-            return redirect(next_url)
+            LoginFlow(request).password_accepted(check.user)
+            return redirect(f"{reverse('devices:login_device')}?{urlencode({'next': next_url})}")
         form.add_error(None, INVALID_CREDENTIALS)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
@@ -63,26 +65,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-@login_required
+@verified_login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html", {"summary": account_summary(request.user)})
 
 
-@login_required
+@verified_login_required
 def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/secure_login.html",
-        {"events": recent_security_events(request.user)},
+        {
+            "devices": devices_for_settings(request.user),
+            "events": recent_security_events(request.user),
+        },
     )
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     """Staff sign in through the portal login, with its lockout and audit trail."""
-    return redirect_to_login(_safe_next(request, default="admin:index"))
+    return redirect_to_login(safe_next(request, default="admin:index"))
 
 
-def _safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django_otp.admin import OTPAdminSite
 from django.urls import include, path
 
 from accounts.views import admin_login_redirect, logout_view
 
+# Staff pages need a verified session too: the admin site checks user.is_verified().
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "SLS Portal support desk"
 admin.site.site_title = "SLS Portal support"
 admin.site.index_title = "Support desk"
@@ -11,5 +14,7 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect),
     path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
+    path("simulators/", include("devices.simulators.urls")),
+    path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]

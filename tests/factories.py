@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from decimal import Decimal
 
 import factory
 
+from accounts.client_info import SYSTEM
 from accounts.models import Account, Client, User
+from devices.models import SecurityDevice
+from devices.services.inventory import authenticator_assign, authenticator_build, scc_issue
+from devices.simulators.cards import card_print
 
 DEFAULT_PASSWORD = "correct-horse-battery"
+DEFAULT_PIN = "1234"
+
+
+def give_device(user: User, kind: str = "dsc_plus", otp_mode: str = "") -> SecurityDevice:
+    """Issue and assign a fresh card of `kind` to `user`, as support would."""
+    serial = f"{kind.upper()}-{secrets.token_hex(4)}"
+    if kind == "scc":
+        authenticator, grid = scc_issue(serial=serial)
+        card_print(serial=serial, grid=grid)
+    else:
+        authenticator = authenticator_build(
+            kind=kind, serial=serial, secret=secrets.token_bytes(32), otp_mode=otp_mode
+        )
+        authenticator.save()
+    return authenticator_assign(
+        authenticator=authenticator, user=user, pin=DEFAULT_PIN, actor=None, client=SYSTEM
+    )
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -51,11 +73,23 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.account.primary_user = obj
             obj.account.save(update_fields=["primary_user"])
 
+    @factory.post_generation
+    def device(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """Every client has a DSC+ unless a kind, or False for none, is given."""
+        if create and extracted is not False:
+            give_device(obj, extracted or "dsc_plus")
+
 
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
     is_staff = True
     password = factory.django.Password(DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def device(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted is not False:
+            give_device(obj, extracted or "scc")

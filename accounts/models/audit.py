@@ -12,7 +12,8 @@ from django.utils import timezone
 class AuditEventType(models.TextChoices):
     """Event types, grouped by prefix: `login.` for the login flow, `lockout.` for L3.
 
-    Later groups (`device.`, `share.`, `withdrawal.`) join as their features arrive.
+    `device.` for security devices; later groups (`share.`, `withdrawal.`) join as their
+    features arrive.
     """
 
     LOGIN_SUCCEEDED = "login.succeeded", "Login succeeded"
@@ -21,6 +22,10 @@ class AuditEventType(models.TextChoices):
     LOGOUT = "login.logout", "Logged out"
     LOCKOUT_STARTED = "lockout.started", "User locked out"
     LOCKOUT_LIFTED = "lockout.lifted", "Lockout lifted by support"
+    DEVICES_IMPORTED = "device.imported", "Devices imported into inventory"
+    DEVICE_ASSIGNED = "device.assigned", "Security device assigned"
+    DEVICE_PIN_SET = "device.pin_set", "Security device PIN set"
+    DEVICE_SECRETS_REENCRYPTED = "device.reencrypted", "Device secrets re-encrypted"
 
 
 class AuditOutcome(models.TextChoices):

@@ -7,8 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.models import AuditEvent, AuditEventType, AuditOutcome
-
-from .helpers import post_login
+from tests.login_helpers import full_login, login_events, post_login
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ BROWSER = {"REMOTE_ADDR": "198.51.100.7", "HTTP_USER_AGENT": "Mozilla/5.0 (TestB
 
 
 def test_successful_login_is_recorded_with_where_it_came_from(client, user, password):
-    post_login(client, user.username, password, **BROWSER)
+    full_login(client, user.username, password, **BROWSER)
 
     event = AuditEvent.objects.get(event_type=AuditEventType.LOGIN_SUCCEEDED)
     assert event.outcome == AuditOutcome.SUCCESS
@@ -29,7 +28,7 @@ def test_successful_login_is_recorded_with_where_it_came_from(client, user, pass
 def test_wrong_password_is_recorded_as_a_failure(client, user):
     post_login(client, user.username, "wrong", **BROWSER)
 
-    event = AuditEvent.objects.get()
+    event = login_events().get()
     assert (event.event_type, event.outcome) == (AuditEventType.LOGIN_FAILED, "failure")
     assert event.subject == user
     assert event.actor is None
@@ -47,7 +46,7 @@ def test_L3_lockout_is_recorded_once(client, user):
 
 
 def test_logout_is_recorded(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
     client.post("/logout/", **BROWSER)
 
     assert AuditEvent.objects.filter(event_type=AuditEventType.LOGOUT, subject=user).exists()
@@ -56,12 +55,12 @@ def test_logout_is_recorded(client, user, password):
 def test_long_user_agent_is_truncated_not_refused(client, user):
     post_login(client, user.username, "wrong", HTTP_USER_AGENT="x" * 5000)
 
-    assert len(AuditEvent.objects.get().user_agent) == 512
+    assert len(login_events().get().user_agent) == 512
 
 
 def test_audit_rows_cannot_be_changed_through_the_orm(client, user):
     post_login(client, user.username, "wrong")
-    event = AuditEvent.objects.get()
+    event = login_events().get()
 
     with pytest.raises(PermissionError):
         event.save()
@@ -71,7 +70,7 @@ def test_audit_rows_cannot_be_changed_through_the_orm(client, user):
         AuditEvent.objects.update(outcome="success")
     with pytest.raises(PermissionError):
         AuditEvent.objects.all().delete()
-    assert AuditEvent.objects.get().outcome == "failure"
+    assert login_events().get().outcome == "failure"
 
 
 def test_audit_rows_cannot_be_changed_with_sql(client, user):
@@ -81,7 +80,7 @@ def test_audit_rows_cannot_be_changed_with_sql(client, user):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET outcome = 'success'")  # noqa: S608
 
-    assert AuditEvent.objects.get().outcome == "failure"
+    assert login_events().get().outcome == "failure"
 
 
 @pytest.mark.postgres

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, LoginFailure
+from accounts.models import LoginFailure
+from tests.login_helpers import answer_device, card_answer, device_page, login_events
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_bad_login_input_is_a_form_error(client, login_url, user, data, field):
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not LoginFailure.objects.exists()
-    assert not AuditEvent.objects.exists()
+    assert not login_events().exists()
 
 
 def test_repeated_fields_use_one_value_and_still_answer(client, login_url, user):
@@ -69,14 +70,18 @@ def test_login_without_csrf_token_is_refused(user, password, login_url):
     response = csrf_client.post(login_url, {"username": user.username, "password": password})
 
     assert response.status_code == 403
-    assert not AuditEvent.objects.exists()
+    assert not login_events().exists()
 
 
 def test_open_redirect_in_next_is_ignored(client, login_url, user, password):
-    response = client.post(
+    client.post(
         login_url,
         {"username": user.username, "password": password, "next": "https://evil.example/"},
     )
+    page = device_page(client)
+    assert page.context["next"] == reverse("accounts:dashboard")
+
+    response = answer_device(client)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:dashboard")
@@ -84,8 +89,18 @@ def test_open_redirect_in_next_is_ignored(client, login_url, user, password):
 
 def test_next_inside_the_site_is_followed(client, login_url, user, password):
     target = reverse("accounts:secure_login")
+    client.post(login_url, {"username": user.username, "password": password, "next": target})
+    page = device_page(client, next_url=target)
+    device, challenge = page.context["device"], page.context["challenge"]
+
     response = client.post(
-        login_url, {"username": user.username, "password": password, "next": target}
+        reverse("devices:login_device"),
+        {
+            "device": device.pk,
+            "challenge": challenge.pk,
+            "response": card_answer(device, challenge.value),
+            "next": target,
+        },
     )
 
     assert response["Location"] == target

@@ -12,8 +12,7 @@ import time_machine
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.lockout import lockout_is_active, lockout_lift
-
-from .helpers import login_error, post_login
+from tests.login_helpers import full_login, is_logged_in, login_error, post_login
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +34,9 @@ def fail(client, user, times: int, clock=None, every: dt.timedelta | None = None
 
 
 def logs_in(client, user, password) -> bool:
-    response = post_login(client, user.username, password)
-    logged_in = response.status_code == 302
+    """Both login steps with the right password and the card's right answer."""
+    full_login(client, user.username, password)
+    logged_in = is_logged_in(client)
     client.logout()
     return logged_in
 

@@ -8,10 +8,9 @@ from unittest import mock
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 
-from accounts.models import AuditEvent, AuditEventType, LoginFailure
+from accounts.models import AuditEventType, LoginFailure
 from tests.factories import UserFactory
-
-from .helpers import login_error, post_login
+from tests.login_helpers import full_login, is_logged_in, login_error, login_events, post_login
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_L1_bad_character_in_user_name(client, user, username):
     assert response.status_code == 200
     assert response.context["form"].errors["username"] == ["BAD CHARACTER"]
     assert b"BAD CHARACTER" in response.content
-    assert not AuditEvent.objects.exists()
+    assert not login_events().exists()
     assert not LoginFailure.objects.exists()
 
 
@@ -62,9 +61,9 @@ def test_L1_user_names_are_case_sensitive(client, user, password):
 
 def test_L1_lower_case_name_with_digits_logs_in(client, password):
     UserFactory(username="jane2026")
-    response = post_login(client, "jane2026", password)
+    full_login(client, "jane2026", password)
 
-    assert response.status_code == 302
+    assert is_logged_in(client)
 
 
 def test_L2_same_answer_for_unknown_user_and_wrong_password(client, user):
@@ -95,7 +94,7 @@ def test_L2_same_hashing_work_for_unknown_user_and_wrong_password(client, user):
 def test_L2_unknown_user_is_audited_without_creating_anyone(client):
     post_login(client, "nosuchuser", "whatever", REMOTE_ADDR="203.0.113.9")
 
-    event = AuditEvent.objects.get()
+    event = login_events().get()
     assert event.event_type == AuditEventType.LOGIN_FAILED
     assert event.subject is None
     assert event.subject_username == "nosuchuser"

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Account, Client, User
-
-from .helpers import post_login
+from tests.login_helpers import full_login, is_logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,8 @@ def test_seed_demo_prints_working_logins(client):
 
     assert "alice-demo-pass" in output
     assert "agent-demo-pass" in output
-    assert post_login(client, "alice", "alice-demo-pass").status_code == 302
+    full_login(client, "alice", "alice-demo-pass")
+    assert is_logged_in(client)
 
 
 def test_seed_demo_agent_is_in_the_support_group():

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from .helpers import post_login
+from tests.login_helpers import full_login, post_login
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_session_key_rotates_at_login(client, user, password):
     client.session.save()
     before = client.session.session_key
 
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     assert client.session.session_key != before
     assert not Session.objects.filter(session_key=before).exists()
@@ -31,7 +31,7 @@ def test_portal_pages_require_login(client, name):
 
 
 def test_logout_ends_the_session_on_the_server(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
     key = client.session.session_key
 
     response = client.post(reverse("accounts:logout"))
@@ -42,14 +42,14 @@ def test_logout_ends_the_session_on_the_server(client, user, password):
 
 
 def test_logout_needs_post(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.get(reverse("accounts:dashboard")).status_code == 200
 
 
 def test_dashboard_shows_the_account_summary(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     page = client.get(reverse("accounts:dashboard")).content.decode()
 
@@ -60,7 +60,7 @@ def test_dashboard_shows_the_account_summary(client, user, password):
 
 def test_secure_login_page_lists_recent_security_events(client, user, password):
     post_login(client, user.username, "wrong")
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     page = client.get(reverse("accounts:secure_login")).content.decode()
 
@@ -69,7 +69,7 @@ def test_secure_login_page_lists_recent_security_events(client, user, password):
 
 
 def test_logged_in_user_visiting_login_goes_to_dashboard(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     response = client.get(reverse("accounts:login"))
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.lockout import lockout_is_active
 from tests.factories import StaffFactory
-
-from .helpers import post_login
+from tests.login_helpers import full_login, post_login
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ USER_LIST = "admin:accounts_user_changelist"
 
 @pytest.fixture
 def agent_client(client, support_agent, password):
-    post_login(client, support_agent.username, password)
+    full_login(client, support_agent.username, password)
     return client
 
 
@@ -87,7 +86,7 @@ def test_support_reads_the_audit_trail(agent_client, locked_user):
 def test_audit_trail_is_read_only_even_for_superusers(client, password):
     StaffFactory(username="root", is_superuser=True)
     post_login(client, "root", "wrong")
-    post_login(client, "root", password)
+    full_login(client, "root", password)
     event = AuditEvent.objects.filter(event_type=AuditEventType.LOGIN_FAILED).get()
 
     change_url = reverse("admin:accounts_auditevent_change", args=[event.pk])
@@ -99,7 +98,7 @@ def test_audit_trail_is_read_only_even_for_superusers(client, password):
 
 
 def test_clients_without_staff_flag_cannot_open_the_admin(client, user, password):
-    post_login(client, user.username, password)
+    full_login(client, user.username, password)
 
     response = client.get(reverse("admin:index"))
 

@@ -1,13 +1,22 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_demo
+from devices.demo import seed_demo_devices
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo clients, accounts and users (safe to run repeatedly)."
+    help = "Create or refresh the demo clients, users and devices (safe to run repeatedly)."
 
     def handle(self, *args: object, **options: object) -> None:
         logins = seed_demo()
+        devices = {}
+        for device in seed_demo_devices():
+            devices.setdefault(device.username, []).append(device)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /login/ as:"))
         for login in logins:
-            self.stdout.write(f"  {login.username:<8} password {login.password:<20} {login.role}")
+            self.stdout.write(f"  {login.username:<8} password {login.password:<18} {login.role}")
+            for device in devices.get(login.username, []):
+                self.stdout.write(f"           then {device.serial}: {device.how}")
+        self.stdout.write(
+            "Device simulators: /simulators/ (keypad, printed cards, one-time-code cards)."
+        )

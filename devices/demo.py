@@ -1,0 +1,76 @@
+"""Demo security devices: one demo user per kind, one with two devices (M2FS), and cards for
+staff, so that every demo login is two-factor."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.client_info import SYSTEM
+from accounts.models import User
+
+from .models import Authenticator
+from .services.inventory import authenticator_assign, authenticator_build, scc_issue
+from .simulators.cards import card_print
+
+DEMO_PIN = "1234"
+
+
+@dataclass(frozen=True)
+class DemoDevice:
+    username: str
+    serial: str
+    how: str
+
+
+# (username, kind, serial, OTP mode for one-time-code cards)
+DEMO_CARDS = [
+    ("alice", "dsc_plus", "DSCP-100001", ""),
+    ("alice2", "dsc_plus", "DSCP-100002", ""),
+    ("alice2", "scc", "SCC-200002", ""),
+    ("bob", "scc", "SCC-200001", ""),
+    ("carter", "dsc", "DSC-300001", ""),
+    ("dana", "platinum", "PLT-400001", "totp"),
+    ("erin", "gold", "GLD-500001", "hotp"),
+    ("agent", "scc", "SCC-900001", ""),
+    ("admin", "scc", "SCC-900002", ""),
+]
+
+HOW = {
+    "dsc_plus": f"DSC+ keypad simulator, PIN {DEMO_PIN}",
+    "dsc": "DSC keypad simulator (no PIN)",
+    "scc": "printed Security Code Card",
+    "platinum": "Platinum card simulator (time-based code)",
+    "gold": "Gold card simulator (press for the next code)",
+}
+
+
+@transaction.atomic
+def seed_demo_devices() -> list[DemoDevice]:
+    """Create each demo card once; later runs leave cards and their counters alone."""
+    devices = []
+    for username, kind, serial, otp_mode in DEMO_CARDS:
+        if not Authenticator.objects.filter(serial=serial).exists():
+            _issue(User.objects.get(username=username), kind, serial, otp_mode)
+        devices.append(DemoDevice(username, serial, HOW[kind]))
+    return devices
+
+
+def _issue(user: User, kind: str, serial: str, otp_mode: str) -> None:
+    if kind == "scc":
+        authenticator, grid = scc_issue(serial=serial)
+        card_print(serial=serial, grid=grid)
+    else:
+        authenticator = authenticator_build(
+            kind=kind, serial=serial, secret=secrets.token_bytes(32), otp_mode=otp_mode
+        )
+        authenticator.save()
+    authenticator_assign(
+        authenticator=authenticator,
+        user=user,
+        pin=DEMO_PIN,
+        actor=None,
+        client=SYSTEM,
+    )

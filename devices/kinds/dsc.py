@@ -1,0 +1,11 @@
+"""The legacy Digital Security Card: challenge/response like DSC+, one level lower."""
+
+from .base import WithdrawalTier
+from .challenge_response import OcraCardKind
+
+
+class Dsc(OcraCardKind):
+    code = "dsc"
+    label = "Digital Security Card"
+    level = 4
+    withdrawal_tier = WithdrawalTier.DSC

@@ -1,0 +1,12 @@
+"""Digital Security Card+ (KB2634): 6-digit challenge, 4-digit PIN on the card, 8-digit
+response; OCRA-1:HOTP-SHA256-8:QN06-PSHA1 unless the card says otherwise."""
+
+from .base import WithdrawalTier
+from .challenge_response import OcraCardKind
+
+
+class DscPlus(OcraCardKind):
+    code = "dsc_plus"
+    label = "Digital Security Card+"
+    level = 5
+    withdrawal_tier = WithdrawalTier.UNLIMITED

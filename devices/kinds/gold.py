@@ -1,0 +1,11 @@
+"""Gold card (legacy): a one-time code, HOTP or TOTP as the card was made."""
+
+from .base import WithdrawalTier
+from .one_time_code import OneTimeCodeKind
+
+
+class Gold(OneTimeCodeKind):
+    code = "gold"
+    label = "Gold card"
+    level = 5
+    withdrawal_tier = WithdrawalTier.UNLIMITED

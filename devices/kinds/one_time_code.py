@@ -1,0 +1,60 @@
+"""Legacy cards that display a one-time code with no challenge: HOTP (RFC 4226) counts
+presses, TOTP (RFC 6238) follows the clock. The accepted counter or time step is kept on
+the authenticator, so a code is accepted at most once (D2)."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+import time
+from typing import TYPE_CHECKING
+
+import pyotp
+
+from .. import conf
+from ..crypto import secret_decrypt
+from .base import DeviceKind
+
+if TYPE_CHECKING:
+    from ..models import Authenticator
+
+TOTP_STEP_SECONDS = 30
+
+
+class OneTimeCodeKind(DeviceKind):
+    response_label = "Code shown on your card"
+    response_pattern = re.compile(r"[0-9]{6,8}")
+    state_fields = ("counter", "last_used_step")
+
+    def prompt(self, challenge: str) -> str:
+        return "Press the button on your card and type the code it shows."
+
+    def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
+        secret = base64.b32encode(secret_decrypt(authenticator.secret)).decode()
+        if authenticator.otp_mode == "hotp":
+            return _check_hotp(authenticator, secret, response)
+        return _check_totp(authenticator, secret, response)
+
+
+def _check_hotp(authenticator: Authenticator, secret: str, response: str) -> bool:
+    hotp = pyotp.HOTP(secret, digits=authenticator.otp_digits)
+    for counter in range(authenticator.counter, authenticator.counter + conf.HOTP_LOOKAHEAD):
+        if hmac.compare_digest(hotp.at(counter), response):
+            authenticator.counter = counter + 1
+            return True
+    return False
+
+
+def _check_totp(authenticator: Authenticator, secret: str, response: str) -> bool:
+    totp = pyotp.TOTP(secret, digits=authenticator.otp_digits, interval=TOTP_STEP_SECONDS)
+    now_step = int(time.time()) // TOTP_STEP_SECONDS
+    drift = conf.TOTP_DRIFT_STEPS
+    for step in range(now_step - drift, now_step + drift + 1):
+        used = authenticator.last_used_step
+        if used is not None and step <= used:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), response):
+            authenticator.last_used_step = step
+            return True
+    return False

@@ -1,0 +1,11 @@
+"""Platinum card (legacy): a one-time code, HOTP or TOTP as the card was made."""
+
+from .base import WithdrawalTier
+from .one_time_code import OneTimeCodeKind
+
+
+class Platinum(OneTimeCodeKind):
+    code = "platinum"
+    label = "Platinum card"
+    level = 5
+    withdrawal_tier = WithdrawalTier.UNLIMITED

@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from devices.models import Authenticator
+from devices.simulators.cards import (
+    CardError,
+    card_press,
+    card_read_cells,
+    card_respond,
+    require_simulators,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Play a card for scripts: the keypad response to a challenge (DSC+/DSC), the codes at "
+        "two index numbers (SCC, challenge '17,42'), or a button press (Platinum/Gold)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("serial")
+        parser.add_argument("--challenge", default="")
+        parser.add_argument("--pin", default="")
+
+    def handle(self, *args: object, serial: str, challenge: str, pin: str, **options) -> None:
+        try:
+            require_simulators()
+        except Exception as exc:
+            raise CommandError("Device simulators are off (SLS_SIMULATORS).") from exc
+        kind = Authenticator.objects.filter(serial=serial).values_list("kind", flat=True).first()
+        try:
+            if kind == "scc":
+                self.stdout.write(card_read_cells(serial=serial, challenge=challenge))
+            elif kind in ("platinum", "gold"):
+                self.stdout.write(card_press(serial=serial))
+            else:
+                self.stdout.write(card_respond(serial=serial, challenge=challenge, pin=pin))
+        except CardError as exc:
+            raise CommandError(str(exc)) from exc

@@ -1,0 +1,22 @@
+"""Read-side queries about devices."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+
+from .models import Authenticator, SecurityDevice
+
+
+def active_devices(user: User) -> list[SecurityDevice]:
+    """The user's usable devices, strongest first (L4 preselects the first), in one query."""
+    devices = SecurityDevice.objects.filter(
+        user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
+    ).select_related("authenticator")
+    return sorted(devices, key=lambda d: (-d.authenticator.kind_behaviour.level, d.pk))
+
+
+def devices_for_settings(user: User) -> QuerySet[SecurityDevice]:
+    """Every device of the user, whatever its state, for the Secure Login System page."""
+    return SecurityDevice.objects.filter(user=user).select_related("authenticator").order_by("pk")

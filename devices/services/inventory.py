@@ -1,0 +1,106 @@
+"""Cards in stock and in clients' hands: registering, issuing grid cards, assigning."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+
+from .. import conf
+from ..crypto import cell_digest, secret_encrypt
+from ..kinds import KINDS
+from ..models import Authenticator, CardCell, SecurityDevice
+from ..ocra import ocra_uses_pin, ocra_validate_suite
+
+PIN_PATTERN = re.compile(r"[0-9]{4}")
+DEFAULT_SUITES = {"dsc_plus": conf.DSC_PLUS_DEFAULT_SUITE, "dsc": conf.DSC_DEFAULT_SUITE}
+
+
+def authenticator_build(
+    *, kind: str, serial: str, secret: bytes, ocra_suite: str = "", otp_mode: str = ""
+) -> Authenticator:
+    """An unsaved, validated card with its secret encrypted (D4)."""
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown device kind {kind!r}.")
+    suite = ocra_suite or DEFAULT_SUITES.get(kind, "")
+    if suite:
+        try:
+            ocra_validate_suite(suite)
+        except ValueError as exc:
+            raise ValidationError(f"Unusable OCRA suite {suite!r}: {exc}") from exc
+    if not secret:
+        raise ValidationError(f"Card {serial} has no secret.")
+    authenticator = Authenticator(
+        kind=kind,
+        serial=serial,
+        secret=secret_encrypt(secret),
+        ocra_suite=suite,
+        otp_mode=otp_mode or ("totp" if not suite and kind != "scc" else ""),
+    )
+    authenticator.full_clean(exclude=["secret", "pin"])
+    return authenticator
+
+
+@transaction.atomic
+def scc_issue(*, serial: str) -> tuple[Authenticator, dict[int, str]]:
+    """A new Security Code Card. The codes are returned once, for printing; the database
+    keeps only their keyed hashes."""
+    authenticator = Authenticator(kind="scc", serial=serial)
+    authenticator.full_clean(exclude=["secret", "pin"])
+    authenticator.save()
+    grid = {
+        index: f"{secrets.randbelow(10**conf.SCC_CODE_DIGITS):0{conf.SCC_CODE_DIGITS}d}"
+        for index in range(1, conf.SCC_CELLS + 1)
+    }
+    CardCell.objects.bulk_create(
+        CardCell(
+            authenticator=authenticator,
+            index=index,
+            digest=cell_digest(card_id=serial, index=index, code=code),
+        )
+        for index, code in grid.items()
+    )
+    return authenticator, grid
+
+
+@transaction.atomic
+def authenticator_assign(
+    *, authenticator: Authenticator, user: User, pin: str = "", actor: User | None, client: ClientInfo
+) -> SecurityDevice:
+    """Hand an in-stock card to a user and activate it; a PIN card needs its PIN now."""
+    authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+    if authenticator.state != Authenticator.State.IN_STOCK:
+        raise ValidationError(f"{authenticator} is {authenticator.get_state_display().lower()}.")
+    if user.client_id is None and not user.is_staff:
+        raise ValidationError("Security devices are assigned to clients' users and staff.")
+    if authenticator.ocra_suite and ocra_uses_pin(authenticator.ocra_suite):
+        _set_pin(authenticator, pin)
+    now = timezone.now()
+    authenticator.state = Authenticator.State.ACTIVE
+    authenticator.activated_at = now
+    authenticator.save(update_fields=["state", "activated_at", "pin"])
+    device = SecurityDevice.objects.create(
+        user=user, authenticator=authenticator, name=str(authenticator)
+    )
+    audit_record(
+        event_type=AuditEventType.DEVICE_ASSIGNED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=actor,
+        client=client,
+        detail={"serial": authenticator.serial, "kind": authenticator.kind},
+    )
+    return device
+
+
+def _set_pin(authenticator: Authenticator, pin: str) -> None:
+    if not PIN_PATTERN.fullmatch(pin):
+        raise ValidationError("The PIN must be exactly 4 digits.")
+    authenticator.pin = secret_encrypt(pin.encode())

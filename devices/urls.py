@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "devices"
+
+urlpatterns = [
+    path("login/device/", views.login_device_view, name="login_device"),
+]

@@ -1,0 +1,58 @@
+"""D2 under real concurrency: the same right response submitted by several connections at
+the same instant is accepted exactly once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from accounts.client_info import SYSTEM
+from devices.services.challenges import challenge_issue
+from devices.services.verification import second_factor_verify
+from tests.login_helpers import card_answer
+
+from .conftest import CARDS, make_holder
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+RACERS = 8
+
+
+@pytest.mark.parametrize(("kind", "otp_mode"), CARDS, ids=[kind for kind, _ in CARDS])
+def test_D2_simultaneous_identical_responses_are_accepted_once(kind, otp_mode):
+    user = make_holder(kind, otp_mode)
+    device = user.securitydevice_set.select_related("authenticator").get()
+    challenge = challenge_issue(device=device, attempt="attempt-1")
+    answer = card_answer(device, challenge.value)
+    barrier = threading.Barrier(RACERS)
+    outcomes: list[bool] = []
+    errors: list[BaseException] = []
+
+    def race() -> None:
+        try:
+            barrier.wait()
+            verified = second_factor_verify(
+                user=user,
+                device_id=device.pk,
+                challenge_id=challenge.pk,
+                attempt="attempt-1",
+                response=answer,
+                client=SYSTEM,
+            )
+            outcomes.append(verified is not None)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert outcomes.count(True) == 1
+    assert outcomes.count(False) == RACERS - 1

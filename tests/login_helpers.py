@@ -1,0 +1,79 @@
+"""Logging in from tests: the password step, then the device step answered by the card
+simulator, as a person holding the card would."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from devices.models import SecurityDevice
+from devices.simulators.cards import card_press, card_read_cells, card_respond
+
+from .factories import DEFAULT_PIN
+
+
+def post_login(client: Client, username: str, password: str, **extra: str) -> HttpResponse:
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, **extra
+    )
+
+
+def login_error(response: HttpResponse) -> str | None:
+    """The page-level error of the login form, or None when there is none."""
+    form = response.context["form"] if response.context else None
+    if form is None or not form.non_field_errors():
+        return None
+    return form.non_field_errors()[0]
+
+
+def card_answer(device: SecurityDevice, challenge: str, pin: str = DEFAULT_PIN) -> str:
+    """What the holder of `device` types for `challenge`."""
+    authenticator = device.authenticator
+    if authenticator.kind == "scc":
+        return card_read_cells(serial=authenticator.serial, challenge=challenge)
+    if authenticator.otp_mode:
+        return card_press(serial=authenticator.serial)
+    return card_respond(serial=authenticator.serial, challenge=challenge, pin=pin)
+
+
+def device_page(
+    client: Client, device: SecurityDevice | None = None, next_url: str = ""
+) -> HttpResponse:
+    query = {"device": device.pk} if device else {}
+    if next_url:
+        query["next"] = next_url
+    return client.get(reverse("devices:login_device"), query)
+
+
+def answer_device(client: Client, response: str | None = None, **extra: str) -> HttpResponse:
+    """Open the device step, then post the card's answer (or `response` instead)."""
+    page = device_page(client)
+    device, challenge = page.context["device"], page.context["challenge"]
+    answer = card_answer(device, challenge.value) if response is None else response
+    return client.post(
+        reverse("devices:login_device"),
+        {"device": device.pk, "challenge": challenge.pk, "response": answer},
+        **extra,
+    )
+
+
+def full_login(client: Client, username: str, password: str, **extra: str) -> HttpResponse:
+    """Both steps; the final response (a redirect into the portal when it worked)."""
+    first = post_login(client, username, password, **extra)
+    if first.status_code != 302 or not first["Location"].startswith(
+        reverse("devices:login_device")
+    ):
+        return first
+    return answer_device(client, **extra)
+
+
+def is_logged_in(client: Client) -> bool:
+    return client.get(reverse("accounts:dashboard")).status_code == 200
+
+
+def login_events() -> QuerySet[AuditEvent]:
+    """Audit events of the login flow, leaving out e.g. the device assignments of fixtures."""
+    return AuditEvent.objects.filter(event_type__startswith="login.")
