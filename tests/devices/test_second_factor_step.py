@@ -196,3 +196,20 @@ def answer_device_for(client, page):
             "response": card_answer(device, challenge.value),
         },
     )
+
+
+@pytest.mark.parametrize("kind", ["scc", "dsc_plus"])
+def test_D3_codes_are_entered_without_spaces(client, password, kind):
+    user = UserFactory(device=kind)
+    post_login(client, user.username, password)
+    page = device_page(client)
+    device, challenge = page.context["device"], page.context["challenge"]
+    answer = card_answer(device, challenge.value)
+    spaced = f"{answer[:3]} {answer[3:]}"
+
+    response = client.post(
+        reverse(DEVICE_URL), {"device": device.pk, "challenge": challenge.pk, "response": spaced}
+    )
+
+    assert b"Login failed" in response.content
+    assert not is_logged_in(client)
