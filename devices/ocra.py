@@ -9,7 +9,11 @@ import string
 
 import oath
 
-_ALPHABETS = {"N": string.digits, "A": string.ascii_letters + string.digits, "H": "0123456789abcdef"}
+_ALPHABETS = {
+    "N": string.digits,
+    "A": string.ascii_letters + string.digits,
+    "H": "0123456789abcdef",
+}
 
 
 def ocra_challenge(suite: str) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django_otp.admin import OTPAdminSite
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from accounts.views import admin_login_redirect, logout_view
 

@@ -37,9 +37,7 @@ class SecurityCodeCard(DeviceKind):
 
     def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
         indexes = [int(index) for index in challenge.split(",")]
-        digests = dict(
-            authenticator.cells.filter(index__in=indexes).values_list("index", "digest")
-        )
+        digests = dict(authenticator.cells.filter(index__in=indexes).values_list("index", "digest"))
         codes = (response[:3], response[3:])
         results = [
             cell_matches(

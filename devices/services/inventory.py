@@ -72,7 +72,12 @@ def scc_issue(*, serial: str) -> tuple[Authenticator, dict[int, str]]:
 
 @transaction.atomic
 def authenticator_assign(
-    *, authenticator: Authenticator, user: User, pin: str = "", actor: User | None, client: ClientInfo
+    *,
+    authenticator: Authenticator,
+    user: User,
+    pin: str = "",
+    actor: User | None,
+    client: ClientInfo,
 ) -> SecurityDevice:
     """Hand an in-stock card to a user and activate it; a PIN card needs its PIN now."""
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)

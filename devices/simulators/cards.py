@@ -10,8 +10,8 @@ import time
 
 import pyotp
 from django.conf import settings
-from django.http import Http404
 from django.db import transaction
+from django.http import Http404
 
 from ..crypto import secret_decrypt, secret_encrypt
 from ..kinds.one_time_code import TOTP_STEP_SECONDS
@@ -60,9 +60,7 @@ def card_press(*, serial: str) -> str:
         replica.save(update_fields=["presses"])
         return code
     step = int(time.time()) // TOTP_STEP_SECONDS
-    return pyotp.TOTP(secret, digits=card.otp_digits, interval=TOTP_STEP_SECONDS).generate_otp(
-        step
-    )
+    return pyotp.TOTP(secret, digits=card.otp_digits, interval=TOTP_STEP_SECONDS).generate_otp(step)
 
 
 def card_print(*, serial: str, grid: dict[int, str]) -> None:
@@ -76,7 +74,9 @@ def card_grid(*, serial: str) -> dict[int, str]:
     replica = SimulatedCard.objects.filter(serial=serial).exclude(printed_grid="").first()
     if replica is None:
         raise CardError("No printed card with that serial.")
-    return {int(index): code for index, code in json.loads(secret_decrypt(replica.printed_grid)).items()}
+    return {
+        int(index): code for index, code in json.loads(secret_decrypt(replica.printed_grid)).items()
+    }
 
 
 def card_read_cells(*, serial: str, challenge: str) -> str:

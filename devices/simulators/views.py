@@ -19,7 +19,9 @@ GRID_COLUMNS = 10
 def index_view(request: HttpRequest) -> HttpResponse:
     require_simulators()
     context = {
-        "keypad_cards": Authenticator.objects.exclude(ocra_suite="").values_list("serial", flat=True),
+        "keypad_cards": Authenticator.objects.exclude(ocra_suite="").values_list(
+            "serial", flat=True
+        ),
         "token_cards": Authenticator.objects.exclude(otp_mode="").values_list("serial", flat=True),
         "printed_cards": SimulatedCard.objects.exclude(printed_grid="").values_list(
             "serial", flat=True
