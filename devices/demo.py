@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts.client_info import SYSTEM
 from accounts.models import User
 
-from .models import Authenticator
+from .models import Authenticator, SecurityDevice
 from .services.inventory import authenticator_assign, authenticator_build, scc_issue
 from .simulators.cards import card_print
 
@@ -53,12 +53,21 @@ def seed_demo_devices() -> list[DemoDevice]:
     devices = []
     for username, kind, serial, otp_mode in DEMO_CARDS:
         if not Authenticator.objects.filter(serial=serial).exists():
-            _issue(User.objects.get(username=username), kind, serial, otp_mode)
+            demo_card_give(
+                user=User.objects.get(username=username),
+                kind=kind,
+                serial=serial,
+                otp_mode=otp_mode,
+            )
         devices.append(DemoDevice(username, serial, HOW[kind]))
     return devices
 
 
-def _issue(user: User, kind: str, serial: str, otp_mode: str) -> None:
+def demo_card_give(
+    *, user: User, kind: str, serial: str, otp_mode: str = "", pin: str = DEMO_PIN
+) -> SecurityDevice:
+    """Make a card of `kind` with a random seed (a grid card is printed for the simulator)
+    and assign it to `user`, as the factory and support would."""
     if kind == "scc":
         authenticator, grid = scc_issue(serial=serial)
         card_print(serial=serial, grid=grid)
@@ -67,10 +76,6 @@ def _issue(user: User, kind: str, serial: str, otp_mode: str) -> None:
             kind=kind, serial=serial, secret=secrets.token_bytes(32), otp_mode=otp_mode
         )
         authenticator.save()
-    authenticator_assign(
-        authenticator=authenticator,
-        user=user,
-        pin=DEMO_PIN,
-        actor=None,
-        client=SYSTEM,
+    return authenticator_assign(
+        authenticator=authenticator, user=user, pin=pin, actor=None, client=SYSTEM
     )

@@ -8,11 +8,9 @@ from decimal import Decimal
 
 import factory
 
-from accounts.client_info import SYSTEM
 from accounts.models import Account, Client, User
+from devices.demo import demo_card_give
 from devices.models import SecurityDevice
-from devices.services.inventory import authenticator_assign, authenticator_build, scc_issue
-from devices.simulators.cards import card_print
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 DEFAULT_PIN = "1234"
@@ -21,17 +19,7 @@ DEFAULT_PIN = "1234"
 def give_device(user: User, kind: str = "dsc_plus", otp_mode: str = "") -> SecurityDevice:
     """Issue and assign a fresh card of `kind` to `user`, as support would."""
     serial = f"{kind.upper()}-{secrets.token_hex(4)}"
-    if kind == "scc":
-        authenticator, grid = scc_issue(serial=serial)
-        card_print(serial=serial, grid=grid)
-    else:
-        authenticator = authenticator_build(
-            kind=kind, serial=serial, secret=secrets.token_bytes(32), otp_mode=otp_mode
-        )
-        authenticator.save()
-    return authenticator_assign(
-        authenticator=authenticator, user=user, pin=DEFAULT_PIN, actor=None, client=SYSTEM
-    )
+    return demo_card_give(user=user, kind=kind, serial=serial, otp_mode=otp_mode, pin=DEFAULT_PIN)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -3,15 +3,13 @@ counted, because the password step holds the user's row lock."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_password_check
+from tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -19,25 +17,11 @@ ATTEMPTS = 12
 
 
 def test_L3_concurrent_failures_are_all_counted_and_lock_once(user):
-    barrier = threading.Barrier(ATTEMPTS)
-    errors: list[BaseException] = []
+    run_at_once(
+        lambda: login_password_check(username=user.username, password="wrong", client=SYSTEM),
+        ATTEMPTS,
+    )
 
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            login_password_check(username=user.username, password="wrong", client=SYSTEM)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert LoginFailure.objects.filter(user=user).count() == ATTEMPTS
     assert AuditEvent.objects.filter(event_type=AuditEventType.LOCKOUT_STARTED).count() == 1
     refused = AuditEvent.objects.filter(event_type=AuditEventType.LOGIN_REFUSED_LOCKED).count()

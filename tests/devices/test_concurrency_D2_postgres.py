@@ -3,14 +3,12 @@ the same instant is accepted exactly once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.client_info import SYSTEM
 from devices.services.challenges import challenge_issue
 from devices.services.verification import second_factor_verify
+from tests.concurrency import run_at_once
 from tests.login_helpers import card_answer
 
 from .conftest import CARDS, make_holder
@@ -26,14 +24,10 @@ def test_D2_simultaneous_identical_responses_are_accepted_once(kind, otp_mode):
     device = user.securitydevice_set.select_related("authenticator").get()
     challenge = challenge_issue(device=device, attempt="attempt-1")
     answer = card_answer(device, challenge.value)
-    barrier = threading.Barrier(RACERS)
-    outcomes: list[bool] = []
-    errors: list[BaseException] = []
 
-    def race() -> None:
-        try:
-            barrier.wait()
-            verified = second_factor_verify(
+    outcomes = run_at_once(
+        lambda: (
+            second_factor_verify(
                 user=user,
                 device_id=device.pk,
                 challenge_id=challenge.pk,
@@ -41,18 +35,10 @@ def test_D2_simultaneous_identical_responses_are_accepted_once(kind, otp_mode):
                 response=answer,
                 client=SYSTEM,
             )
-            outcomes.append(verified is not None)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+            is not None
+        ),
+        RACERS,
+    )
 
-    threads = [threading.Thread(target=race) for _ in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert outcomes.count(True) == 1
     assert outcomes.count(False) == RACERS - 1
