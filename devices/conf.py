@@ -9,6 +9,19 @@ CHALLENGE_TTL = timedelta(minutes=3)
 
 DSC_PLUS_DEFAULT_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
 DSC_DEFAULT_SUITE = "OCRA-1:HOTP-SHA1-8:QN08"
+# IB Key's offline fallback: the app checks its own PIN, then answers an 8-digit challenge.
+IB_KEY_SUITE = "OCRA-1:HOTP-SHA256-8:QN08"
+
+# SMS login codes (S1) and activation codes (K1, E1).
+SMS_CODE_DIGITS = 6
+ACTIVATION_CODE_TTL = timedelta(minutes=10)
+ACTIVATION_CODE_MAX_TRIES = 5
+# A new SMS code or a voice call per login at most this often, and this many per attempt.
+RESEND_INTERVAL = timedelta(seconds=30)
+RESENDS_PER_ATTEMPT = 5
+
+# IB Key push requests (K2) wait this long for the phone.
+PUSH_TTL = timedelta(minutes=2)
 
 # One-time-code cards: how far an event counter may run ahead of the server, and how many
 # 30-second steps of clock drift a time-based card may have.

@@ -36,6 +36,18 @@ class Authenticator(models.Model):
         help_text="The card's PIN, encrypted (D4): OCRA hashes it into each response.",
     )
     ocra_suite = models.CharField(max_length=64, blank=True)
+    phone_number = models.CharField(
+        max_length=20, blank=True, help_text="E.164 number of an SMS device."
+    )
+    public_key = models.TextField(
+        blank=True, help_text="PEM of an IB Key app's EC P-256 key: verifies its approvals."
+    )
+    app_installation = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The IB Key app installation this registration belongs to (K4).",
+    )
     otp_mode = models.CharField(
         max_length=4, blank=True, choices=[("hotp", "HOTP"), ("totp", "TOTP")]
     )
@@ -99,6 +111,9 @@ class Challenge(models.Model):
     device = models.ForeignKey(SecurityDevice, on_delete=models.CASCADE, related_name="challenges")
     attempt = models.CharField(max_length=64, db_index=True)
     value = models.CharField(max_length=64, blank=True)
+    secret = models.TextField(
+        blank=True, help_text="A code sent out of band (SMS, voice), encrypted until used."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -123,3 +138,126 @@ class SimulatedCard(models.Model):
 
     def __str__(self) -> str:
         return f"simulated card {self.serial}"
+
+
+class PushRequest(models.Model):
+    """An IB Key push notification for one login attempt (K2), decided on the phone with
+    number matching and signed by the app's private key."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the phone"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+
+    class Method(models.TextChoices):
+        PIN = "pin", "PIN"
+        BIOMETRIC = "biometric", "Biometrics"
+
+    device = models.ForeignKey(SecurityDevice, on_delete=models.CASCADE, related_name="pushes")
+    attempt = models.CharField(max_length=64, db_index=True)
+    number = models.CharField(
+        max_length=2, help_text="The number shown at login, typed on the phone."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    fraud_reported = models.BooleanField(default=False)
+    signature = models.TextField(blank=True)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "status"], name="push_device_status")]
+
+    def __str__(self) -> str:
+        return f"push {self.pk} for {self.device_id} ({self.status})"
+
+
+class ActivationCode(models.Model):
+    """A one-time code sent by SMS to confirm a mobile number: for enrolment of a new
+    applicant (E1) and for IB Key activation (K1). Kept as a keyed hash; single-use."""
+
+    class Purpose(models.TextChoices):
+        ENROLMENT = "enrolment", "Mobile number confirmation"
+        IB_KEY = "ib_key", "IB Key activation"
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    phone_number = models.CharField(max_length=20)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} code for {self.user_id}"
+
+
+class OutboundMessage(models.Model):
+    """A text message or voice call as the outbox gateway records it; the simulators'
+    inbox reads these. Other gateways (console, file, locmem) do not touch the table."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        VOICE = "voice", "Voice call"
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=20, db_index=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.to}"
+
+
+class PhoneAppInstallation(models.Model):
+    """The IB Key app on one simulated phone, for the simulators only. It holds what the
+    app holds: its private key, its PIN (hashed, checked on the phone) and its accounts."""
+
+    class Platform(models.TextChoices):
+        IOS = "ios", "iOS"
+        ANDROID = "android", "Android"
+
+    installation_id = models.CharField(max_length=64, unique=True)
+    platform = models.CharField(max_length=10, choices=Platform.choices)
+    os_version = models.CharField(max_length=10)
+    rooted = models.BooleanField(default=False)
+    biometrics = models.BooleanField(default=False)
+    private_key = models.TextField(blank=True, help_text="PEM, encrypted.")
+    pin_hash = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.os_version} ({self.installation_id[:8]})"
+
+
+class PhoneAppAccount(models.Model):
+    """One user registered in an app installation (K3 "Add user"), with the secret the
+    app received for the offline challenge/response."""
+
+    installation = models.ForeignKey(
+        PhoneAppInstallation, on_delete=models.CASCADE, related_name="accounts"
+    )
+    username = models.CharField(max_length=64)
+    serial = models.CharField(max_length=40)
+    ocra_suite = models.CharField(max_length=64)
+    ocra_secret = models.TextField(help_text="Encrypted.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "username"], name="one_account_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} on {self.installation}"

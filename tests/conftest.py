@@ -10,10 +10,16 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
+from devices.gateways.locmem import sent
 
 from .factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _empty_message_gateway() -> None:
+    sent.clear()
 
 
 @pytest.fixture(autouse=True)

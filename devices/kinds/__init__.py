@@ -7,11 +7,13 @@ from .base import DeviceKind, WithdrawalTier
 from .dsc import Dsc
 from .dsc_plus import DscPlus
 from .gold import Gold
+from .ib_key import IbKey
 from .platinum import Platinum
 from .scc import SecurityCodeCard
+from .sms import Sms
 
 KINDS: dict[str, DeviceKind] = {
-    kind.code: kind() for kind in (DscPlus, Platinum, Gold, Dsc, SecurityCodeCard)
+    kind.code: kind() for kind in (DscPlus, Platinum, Gold, Dsc, IbKey, SecurityCodeCard, Sms)
 }
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 

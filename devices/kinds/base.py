@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from ..models import Authenticator
+    from ..models import Authenticator, Challenge
 
 
 class WithdrawalTier(StrEnum):
@@ -34,9 +34,14 @@ class DeviceKind:
     response_pattern: ClassVar[re.Pattern[str]]
     # Authenticator fields that verification may advance (counters), saved on success.
     state_fields: ClassVar[tuple[str, ...]] = ()
+    # IB Key: the login waits for an approval on the phone before offering a challenge.
+    uses_push: ClassVar[bool] = False
 
     def new_challenge(self, authenticator: Authenticator) -> str:
         return ""
+
+    def prepare(self, challenge: Challenge) -> None:
+        """Deliver what the user needs out of band (an SMS code) once the row exists."""
 
     def prompt(self, challenge: str) -> str:
         """What the login page shows the user to answer."""
@@ -45,6 +50,6 @@ class DeviceKind:
     def response_is_well_formed(self, response: str) -> bool:
         return bool(self.response_pattern.fullmatch(response))
 
-    def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
+    def check(self, *, authenticator: Authenticator, challenge: Challenge, response: str) -> bool:
         """True when `response` answers `challenge`; may advance counters on the row."""
         raise NotImplementedError

@@ -11,7 +11,7 @@ from ..ocra import ocra_challenge, ocra_response
 from .base import DeviceKind
 
 if TYPE_CHECKING:
-    from ..models import Authenticator
+    from ..models import Authenticator, Challenge
 
 
 class OcraCardKind(DeviceKind):
@@ -26,11 +26,11 @@ class OcraCardKind(DeviceKind):
     def prompt(self, challenge: str) -> str:
         return f"Enter the challenge {challenge} into your card and type the response it shows."
 
-    def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
+    def check(self, *, authenticator: Authenticator, challenge: Challenge, response: str) -> bool:
         expected = ocra_response(
             suite=authenticator.ocra_suite,
             key=secret_decrypt(authenticator.secret),
-            challenge=challenge,
+            challenge=challenge.value,
             pin=secret_decrypt(authenticator.pin).decode() if authenticator.pin else "",
         )
         return hmac.compare_digest(expected, response)

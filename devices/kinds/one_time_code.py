@@ -17,7 +17,7 @@ from ..crypto import secret_decrypt
 from .base import DeviceKind
 
 if TYPE_CHECKING:
-    from ..models import Authenticator
+    from ..models import Authenticator, Challenge
 
 TOTP_STEP_SECONDS = 30
 
@@ -30,7 +30,7 @@ class OneTimeCodeKind(DeviceKind):
     def prompt(self, challenge: str) -> str:
         return "Press the button on your card and type the code it shows."
 
-    def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
+    def check(self, *, authenticator: Authenticator, challenge: Challenge, response: str) -> bool:
         secret = base64.b32encode(secret_decrypt(authenticator.secret)).decode()
         if authenticator.otp_mode == "hotp":
             return _check_hotp(authenticator, secret, response)

@@ -11,7 +11,7 @@ from ..crypto import cell_matches
 from .base import DeviceKind, WithdrawalTier
 
 if TYPE_CHECKING:
-    from ..models import Authenticator
+    from ..models import Authenticator, Challenge
 
 
 class SecurityCodeCard(DeviceKind):
@@ -35,8 +35,8 @@ class SecurityCodeCard(DeviceKind):
             "one after the other without spaces."
         )
 
-    def check(self, *, authenticator: Authenticator, challenge: str, response: str) -> bool:
-        indexes = [int(index) for index in challenge.split(",")]
+    def check(self, *, authenticator: Authenticator, challenge: Challenge, response: str) -> bool:
+        indexes = [int(index) for index in challenge.value.split(",")]
         digests = dict(authenticator.cells.filter(index__in=indexes).values_list("index", "digest"))
         codes = (response[:3], response[3:])
         results = [

@@ -16,10 +16,12 @@ def challenge_issue(*, device: SecurityDevice, attempt: str) -> Challenge:
     now = timezone.now()
     Challenge.objects.filter(device=device, used_at__isnull=True).update(used_at=now)
     kind = device.authenticator.kind_behaviour
-    return Challenge.objects.create(
+    challenge = Challenge.objects.create(
         device=device,
         attempt=attempt,
         value=kind.new_challenge(device.authenticator),
         created_at=now,
         expires_at=now + conf.CHALLENGE_TTL,
     )
+    kind.prepare(challenge)
+    return challenge

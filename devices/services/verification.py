@@ -33,7 +33,7 @@ def device_verify_locked(*, device: SecurityDevice, response: str) -> bool:
         return False
     if not kind.response_is_well_formed(response):
         return False
-    accepted = kind.check(authenticator=authenticator, challenge=challenge.value, response=response)
+    accepted = kind.check(authenticator=authenticator, challenge=challenge, response=response)
     if accepted and kind.state_fields:
         authenticator.save(update_fields=list(kind.state_fields))
     return accepted

@@ -118,6 +118,10 @@ DEVICE_CELL_HMAC_KEY = env_str("DEVICE_CELL_HMAC_KEY", "")
 # Device simulators (keypad, cards, phone, inbox) stand in for what a client holds.
 SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
 
+# Where text messages and voice calls go (devices/gateways/).
+SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.console.ConsoleGateway")
+SLS_MESSAGE_FILE_PATH = env_str("SLS_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / "messages"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

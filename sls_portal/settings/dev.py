@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-secret-key-change-me-0123456789abcdef")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SLS_SIMULATORS", "true")
+# The simulators' phone inbox reads the outbox.
+os.environ.setdefault("SLS_MESSAGE_GATEWAY", "devices.gateways.outbox.OutboxGateway")
 # Fernet keys are 32 url-safe base64 bytes; this one is public and for demo data only.
 os.environ.setdefault("DEVICE_SECRET_KEYS", "ZGV2LW9ubHktZGV2aWNlLXNlY3JldC1rZXktMDAwMDA=")
 os.environ.setdefault("DEVICE_CELL_HMAC_KEY", "dev-only-card-cell-key")

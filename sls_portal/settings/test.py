@@ -5,3 +5,4 @@ from .dev import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SLS_SIMULATORS = True
+SLS_MESSAGE_GATEWAY = "devices.gateways.locmem.LocmemGateway"

@@ -1,0 +1,11 @@
+"""Writes each message to standard output: development without a database inbox."""
+
+import sys
+
+from .base import Message, MessageGateway
+
+
+class ConsoleGateway(MessageGateway):
+    def send(self, message: Message) -> None:
+        sys.stdout.write(f"[{message.channel} to {message.to}] {message.body}\n")
+        sys.stdout.flush()

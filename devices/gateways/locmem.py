@@ -1,0 +1,11 @@
+"""Keeps messages in `sent`, like `django.core.mail.outbox`; the test suite empties it
+before each test."""
+
+from .base import Message, MessageGateway
+
+sent: list[Message] = []
+
+
+class LocmemGateway(MessageGateway):
+    def send(self, message: Message) -> None:
+        sent.append(message)
