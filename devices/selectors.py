@@ -17,6 +17,11 @@ def active_devices(user: User) -> list[SecurityDevice]:
     return sorted(devices, key=lambda d: (-d.authenticator.kind_behaviour.level, d.pk))
 
 
+def is_new_applicant(user: User) -> bool:
+    """A client's user who has never held a device: enrols with SMS (E1) at first login."""
+    return user.client_id is not None and not SecurityDevice.objects.filter(user=user).exists()
+
+
 def devices_for_settings(user: User) -> QuerySet[SecurityDevice]:
     """Every device of the user, whatever its state, for the Secure Login System page."""
     return SecurityDevice.objects.filter(user=user).select_related("authenticator").order_by("pk")

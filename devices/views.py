@@ -17,7 +17,7 @@ from accounts.views import safe_next
 
 from .forms import SecondFactorForm
 from .models import SecurityDevice
-from .selectors import active_devices
+from .selectors import active_devices, is_new_applicant
 from .services.challenges import challenge_issue
 from .services.verification import second_factor_verify
 
@@ -34,6 +34,8 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Please log in again.")
         return redirect("accounts:login")
     devices = active_devices(user)
+    if not devices and is_new_applicant(user):
+        return redirect("enrolment:start")
     if not devices:
         flow.abandon()
         return render(request, "devices/no_device.html", status=403)

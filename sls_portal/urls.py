@@ -14,7 +14,9 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect),
     path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
+    path("simulators/phone/", include("devices.simulators.phone_urls")),
     path("simulators/", include("devices.simulators.urls")),
+    path("enrol/", include("devices.enrolment_urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import LoginFailure
 from accounts.services.lockout import lockout_is_active
+from devices.models import Authenticator
 from tests.factories import UserFactory, give_device
 from tests.login_helpers import (
     answer_device,
@@ -77,8 +78,9 @@ def test_L4_single_device_has_no_chooser(client, user, password):
     assert b"Use this device" not in device_page(client).content
 
 
-def test_user_without_active_device_cannot_complete_the_login(client, password):
-    user = UserFactory(device=False)
+def test_user_whose_devices_are_all_lost_cannot_complete_the_login(client, password):
+    user = UserFactory()
+    Authenticator.objects.filter(user_devices__user=user).update(state=Authenticator.State.LOST)
     post_login(client, user.username, password)
 
     page = device_page(client)
