@@ -19,6 +19,9 @@ from .models import User
 from .services.login import login_succeeded
 
 PENDING_KEY = "sls_pending_login"
+# K5: how the second factor was approved (IB Key PIN or biometrics), for the trading
+# channel's session length.
+APPROVAL_METHOD_KEY = "sls_approval_method"
 
 
 class LoginFlow:
@@ -50,13 +53,15 @@ class LoginFlow:
             return None
         return User.objects.filter(pk=pending["user_id"], is_active=True).first()
 
-    def complete(self, user: User, device: Device) -> None:
+    def complete(self, user: User, device: Device, approval_method: str = "") -> None:
         """Log the user in, verified by `device`: `auth_login` rotates the session key, so
         a key planted before login is worthless after it."""
         login_succeeded(user=user, client=ClientInfo.from_request(self.request))
         self.abandon()
         auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         django_otp.login(self.request, device)
+        if approval_method:
+            self.request.session[APPROVAL_METHOD_KEY] = approval_method
 
     def abandon(self) -> None:
         self.request.session.pop(PENDING_KEY, None)

@@ -12,10 +12,16 @@ from accounts.client_info import SYSTEM
 from accounts.models import User
 
 from .models import Authenticator, SecurityDevice
-from .services.inventory import authenticator_assign, authenticator_build, scc_issue
+from .services.inventory import (
+    authenticator_assign,
+    authenticator_build,
+    scc_issue,
+    sms_device_add,
+)
 from .simulators.cards import card_print
 
 DEMO_PIN = "1234"
+DEMO_MOBILE = "+14155550123"
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ def demo_card_give(
 ) -> SecurityDevice:
     """Make a card of `kind` with a random seed (a grid card is printed for the simulator)
     and assign it to `user`, as the factory and support would."""
+    if kind == "sms":
+        return sms_device_add(user=user, phone_number=DEMO_MOBILE, client=SYSTEM)
     if kind == "scc":
         authenticator, grid = scc_issue(serial=serial)
         card_print(serial=serial, grid=grid)

@@ -1,17 +1,22 @@
-"""The second step of the login: choose a device (M2FS, L4) and answer it (L5)."""
+"""The second step of the login: choose a device (M2FS, L4) and answer it (L5): a
+challenge, an SMS code (with resend and voice call), or an IB Key push (K2)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow
+from accounts.models import User
 from accounts.services.lockout import lockout_is_active
 from accounts.views import safe_next
 
@@ -19,6 +24,8 @@ from .forms import SecondFactorForm
 from .models import SecurityDevice
 from .selectors import active_devices, is_new_applicant
 from .services.challenges import challenge_issue
+from .services.push import push_create, push_login_verify, push_state
+from .services.sms import sms_code_call, sms_code_resend
 from .services.verification import second_factor_verify
 
 LOGIN_FAILED = "Login failed"
@@ -39,20 +46,92 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
     if not devices:
         flow.abandon()
         return render(request, "devices/no_device.html", status=403)
+    device = _chosen(devices, request.POST.get("device") or request.GET.get("device"))
+    if request.method == "POST" and ("resend" in request.POST or "call" in request.POST):
+        return _sms_action(request, flow, devices, device)
     failed = False
     if request.method == "POST":
-        verified = _verify(request, flow, user)
-        if verified is not None:
-            flow.complete(user, verified)
-            return redirect(safe_next(request))
+        completed = _verify(request, flow, user)
+        if completed is not None:
+            return completed
         user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
         if lockout_is_active(user=user, at=timezone.now()):
             flow.abandon()
             messages.error(request, LOGIN_FAILED)
             return redirect("accounts:login")
         failed = True
-    device = _chosen(devices, request.POST.get("device") or request.GET.get("device"))
-    challenge = challenge_issue(device=device, attempt=flow.attempt)
+    kind = device.authenticator.kind_behaviour
+    if kind.uses_push and not (request.GET.get("fallback") or request.POST.get("fallback")):
+        return _push_page(request, flow, devices, device, failed)
+    return _challenge_page(request, flow, devices, device, failed)
+
+
+@never_cache
+@require_GET
+def login_push_status_view(request: HttpRequest) -> JsonResponse:
+    """Polled by the waiting login page until the phone has answered."""
+    flow = LoginFlow(request)
+    user = flow.pending_user()
+    push_id = request.GET.get("push", "")
+    if user is None or not push_id.isdigit():
+        return JsonResponse({"status": "denied"})
+    return JsonResponse(
+        {"status": push_state(user=user, push_id=int(push_id), attempt=flow.attempt)}
+    )
+
+
+def _verify(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse | None:
+    """Complete the login on a right answer or an approved push; None when it failed."""
+    client = ClientInfo.from_request(request)
+    if "push" in request.POST:
+        push_id = request.POST["push"]
+        push = push_login_verify(
+            user=user,
+            push_id=int(push_id) if push_id.isdigit() else None,
+            attempt=flow.attempt,
+            client=client,
+        )
+        if push is None:
+            return None
+        flow.complete(user, push.device, approval_method=push.method)
+        return redirect(safe_next(request))
+    form = SecondFactorForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    verified = second_factor_verify(
+        user=user,
+        device_id=data.get("device") or 0,
+        challenge_id=data.get("challenge"),
+        attempt=flow.attempt,
+        response=data.get("response", ""),
+        client=client,
+    )
+    if verified is None:
+        return None
+    flow.complete(user, verified)
+    return redirect(safe_next(request))
+
+
+def _sms_action(
+    request: HttpRequest, flow: LoginFlow, devices: list, device: SecurityDevice
+) -> HttpResponse:
+    """ "Send a new code" or "Call me instead" on an SMS device."""
+    if device.authenticator.kind != "sms":
+        return _challenge_page(request, flow, devices, device, failed=False)
+    try:
+        if "call" in request.POST:
+            challenge = sms_code_call(device=device, attempt=flow.attempt)
+            messages.info(request, "We are calling your phone to read the code.")
+        else:
+            challenge = sms_code_resend(device=device, attempt=flow.attempt)
+            messages.info(request, "We sent a new code.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        challenge = None
+    return _challenge_page(request, flow, devices, device, failed=False, challenge=challenge)
+
+
+def _challenge_page(request, flow, devices, device, failed, challenge=None) -> HttpResponse:
+    challenge = challenge or _current_or_new_challenge(flow, device)
     kind = device.authenticator.kind_behaviour
     form = SecondFactorForm(initial={"device": device.pk, "challenge": challenge.pk})
     form.fields["response"].label = kind.response_label
@@ -64,22 +143,38 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         "challenge": challenge,
         "failed": failed,
         "next": safe_next(request),
+        "fallback": kind.uses_push,
     }
     return render(request, "devices/login_device.html", context)
 
 
-def _verify(request: HttpRequest, flow: LoginFlow, user) -> SecurityDevice | None:
-    form = SecondFactorForm(request.POST)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
-    return second_factor_verify(
-        user=user,
-        device_id=data.get("device") or 0,
-        challenge_id=data.get("challenge"),
-        attempt=flow.attempt,
-        response=data.get("response", ""),
-        client=ClientInfo.from_request(request),
-    )
+def _current_or_new_challenge(flow: LoginFlow, device: SecurityDevice):
+    """A new challenge, except that an SMS page reloaded keeps the code already sent."""
+    if device.authenticator.kind == "sms":
+        current = (
+            device.challenges.filter(attempt=flow.attempt, used_at__isnull=True)
+            .order_by("-pk")
+            .first()
+        )
+        if current is not None and current.is_open(timezone.now()):
+            return current
+    return challenge_issue(device=device, attempt=flow.attempt)
+
+
+def _push_page(request, flow, devices, device, failed) -> HttpResponse:
+    push = push_create(device=device, attempt=flow.attempt, client=ClientInfo.from_request(request))
+    next_url = safe_next(request)
+    context = {
+        "devices": devices,
+        "device": device,
+        "push": push,
+        "failed": failed,
+        "next": next_url,
+        "status_url": f"{reverse('devices:login_push_status')}?{urlencode({'push': push.pk})}",
+        "fallback_url": f"{reverse('devices:login_device')}?"
+        + urlencode({"device": device.pk, "fallback": 1, "next": next_url}),
+    }
+    return render(request, "devices/login_push.html", context)
 
 
 def _chosen(devices: list[SecurityDevice], wanted: str | None) -> SecurityDevice:

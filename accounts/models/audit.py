@@ -26,6 +26,9 @@ class AuditEventType(models.TextChoices):
     DEVICE_ASSIGNED = "device.assigned", "Security device assigned"
     DEVICE_PIN_SET = "device.pin_set", "Security device PIN set"
     DEVICE_SECRETS_REENCRYPTED = "device.reencrypted", "Device secrets re-encrypted"
+    PUSH_APPROVED = "push.approved", "IB Key notification approved"
+    PUSH_DENIED = "push.denied", "IB Key notification denied"
+    PUSH_FRAUD_REPORTED = "push.fraud_reported", "IB Key notification reported as fraud"
 
 
 class AuditOutcome(models.TextChoices):

@@ -105,6 +105,30 @@ def authenticator_assign(
     return device
 
 
+@transaction.atomic
+def sms_device_add(*, user: User, phone_number: str, client: ClientInfo) -> SecurityDevice:
+    """An active SMS device on a confirmed mobile number (E.164)."""
+    authenticator = Authenticator.objects.create(
+        kind="sms",
+        serial=f"SMS-{secrets.token_hex(6).upper()}",
+        phone_number=phone_number,
+        state=Authenticator.State.ACTIVE,
+        activated_at=timezone.now(),
+    )
+    device = SecurityDevice.objects.create(
+        user=user, authenticator=authenticator, name=str(authenticator)
+    )
+    audit_record(
+        event_type=AuditEventType.DEVICE_ASSIGNED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=user,
+        client=client,
+        detail={"serial": authenticator.serial, "kind": "sms"},
+    )
+    return device
+
+
 def _set_pin(authenticator: Authenticator, pin: str) -> None:
     if not PIN_PATTERN.fullmatch(pin):
         raise ValidationError("The PIN must be exactly 4 digits.")

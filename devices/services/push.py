@@ -1,0 +1,175 @@
+"""IB Key push login (K2): the password step raises a request with a 2-digit number; the
+phone shows it, the user types the number and approves with PIN or biometrics, and the app
+signs (request, typed number, decision) with its private key. Only a correctly signed
+approval with the right number, for this login attempt, within the time limit, completes
+the login, once."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.services.login import login_step_failed
+
+from .. import conf
+from ..models import Authenticator, PushRequest, SecurityDevice
+from .ib_key import approval_message, approval_signature_valid
+
+Decision = Literal["approve", "deny", "fraud"]
+PushState = Literal["pending", "approved", "denied", "expired"]
+
+
+@transaction.atomic
+def push_create(*, device: SecurityDevice, attempt: str, client: ClientInfo) -> PushRequest:
+    """A new request; any request still pending for this device is withdrawn first."""
+    now = timezone.now()
+    PushRequest.objects.filter(device=device, status=PushRequest.Status.PENDING).update(
+        expires_at=now
+    )
+    return PushRequest.objects.create(
+        device=device,
+        attempt=attempt,
+        number=f"{10 + secrets.randbelow(90)}",
+        created_at=now,
+        expires_at=now + conf.PUSH_TTL,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+    )
+
+
+def push_pending_for_installation(installation_id: str) -> list[PushRequest]:
+    """What the app shows: live requests for the users registered in this installation."""
+    return list(
+        PushRequest.objects.filter(
+            device__authenticator__app_installation=installation_id,
+            device__authenticator__state=Authenticator.State.ACTIVE,
+            device__confirmed=True,
+            status=PushRequest.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("device__user")
+        .order_by("-created_at")
+    )
+
+
+@transaction.atomic
+def push_decide(
+    *,
+    push_id: int,
+    installation_id: str,
+    typed_number: str,
+    decision: Decision,
+    method: str,
+    signature: str,
+    client: ClientInfo,
+) -> PushRequest:
+    """Record the phone's decision. A wrong number denies the request; "I'm not logging
+    in" denies it and files a fraud report."""
+    push = (
+        PushRequest.objects.select_for_update()
+        .select_related("device__authenticator", "device__user")
+        .filter(pk=push_id, device__authenticator__app_installation=installation_id)
+        .first()
+    )
+    if push is None:
+        raise ValidationError("There is no such request for this app.")
+    if push.status != PushRequest.Status.PENDING:
+        raise ValidationError("This request was already answered.")
+    now = timezone.now()
+    if now >= push.expires_at:
+        raise ValidationError("This request has expired.")
+    message = approval_message(push_id=push.pk, number=typed_number, decision=decision)
+    if decision not in ("approve", "deny", "fraud") or not approval_signature_valid(
+        public_key_pem=push.device.authenticator.public_key, message=message, signature=signature
+    ):
+        raise ValidationError("The app's signature does not match this decision.")
+    approved = (
+        decision == "approve"
+        and typed_number == push.number
+        and method in PushRequest.Method.values
+    )
+    push.status = PushRequest.Status.APPROVED if approved else PushRequest.Status.DENIED
+    push.method = method if approved else ""
+    push.fraud_reported = decision == "fraud"
+    push.signature = signature
+    push.decided_at = now
+    push.save(update_fields=["status", "method", "fraud_reported", "signature", "decided_at"])
+    _audit_decision(push, decision, typed_number, client)
+    return push
+
+
+def push_state(*, user: User, push_id: int, attempt: str) -> PushState:
+    """What the waiting login page polls."""
+    push = PushRequest.objects.filter(pk=push_id, device__user=user, attempt=attempt).first()
+    if push is None:
+        return "denied"
+    if push.status == PushRequest.Status.PENDING and timezone.now() >= push.expires_at:
+        return "expired"
+    return push.status
+
+
+def push_login_verify(
+    *, user: User, push_id: int | None, attempt: str, client: ClientInfo
+) -> PushRequest | None:
+    """The approved request that completes this login, consumed; None (a failed attempt,
+    L3) when it is missing, another login's, denied, expired or already used."""
+    with transaction.atomic():
+        push = (
+            PushRequest.objects.select_for_update()
+            .select_related("device__authenticator")
+            .filter(pk=push_id or 0, device__user=user, device__confirmed=True, attempt=attempt)
+            .first()
+        )
+        accepted = push is not None and _usable(push)
+        if accepted:
+            push.consumed_at = timezone.now()
+            push.save(update_fields=["consumed_at"])
+    if not accepted:
+        login_step_failed(user=user, client=client, step="second_factor", reason="push_refused")
+        return None
+    return push
+
+
+def _usable(push: PushRequest) -> bool:
+    """Approved in time, not yet used, and the stored signature still verifies."""
+    return (
+        push.status == PushRequest.Status.APPROVED
+        and push.consumed_at is None
+        and push.decided_at is not None
+        and push.decided_at < push.expires_at
+        and push.device.authenticator.state == Authenticator.State.ACTIVE
+        and approval_signature_valid(
+            public_key_pem=push.device.authenticator.public_key,
+            message=approval_message(push_id=push.pk, number=push.number, decision="approve"),
+            signature=push.signature,
+        )
+    )
+
+
+def _audit_decision(push: PushRequest, decision: str, typed_number: str, client) -> None:
+    if push.status == PushRequest.Status.APPROVED:
+        event_type, outcome = AuditEventType.PUSH_APPROVED, AuditOutcome.SUCCESS
+    elif decision == "fraud":
+        event_type, outcome = AuditEventType.PUSH_FRAUD_REPORTED, AuditOutcome.FAILURE
+    else:
+        event_type, outcome = AuditEventType.PUSH_DENIED, AuditOutcome.FAILURE
+    audit_record(
+        event_type=event_type,
+        outcome=outcome,
+        subject=push.device.user,
+        actor=push.device.user,
+        client=client,
+        detail={
+            "push": push.pk,
+            "number_matched": typed_number == push.number,
+            "method": push.method,
+            "login_ip": push.ip_address,
+        },
+    )
