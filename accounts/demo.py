@@ -95,6 +95,45 @@ DEMO_CLIENTS = [
         },
         "users": ["erin"],
     },
+    {
+        "client": {
+            "name": "Frank Fischer",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1995, 2, 14),
+            "citizenship": "US",
+            "residence_country": "US",
+            "id_document_type": "ssn",
+            "id_document_number": "323-45-6789",
+        },
+        "account": {"number": "U6000001", "title": "Frank Fischer", "equity": "25000.00"},
+        "users": ["frank"],
+    },
+    {
+        "client": {
+            "name": "Grace Green",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1983, 3, 5),
+            "citizenship": "AU",
+            "residence_country": "AU",
+            "id_document_type": "passport",
+            "id_document_number": "PA0948312",
+        },
+        "account": {"number": "U8000001", "title": "Grace Green", "equity": "640000.00"},
+        "users": ["grace"],
+    },
+    {
+        "client": {
+            "name": "Henry Hall",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(2001, 8, 9),
+            "citizenship": "GB",
+            "residence_country": "GB",
+            "id_document_type": "passport",
+            "id_document_number": "533401372",
+        },
+        "account": {"number": "U7000001", "title": "Henry Hall", "equity": "5000.00"},
+        "users": ["henry"],
+    },
 ]
 
 

@@ -40,6 +40,7 @@ DEMO_CARDS = [
     ("carter", "dsc", "DSC-300001", ""),
     ("dana", "platinum", "PLT-400001", "totp"),
     ("erin", "gold", "GLD-500001", "hotp"),
+    ("frank", "sms", "", ""),
     ("agent", "scc", "SCC-900001", ""),
     ("admin", "scc", "SCC-900002", ""),
 ]
@@ -50,6 +51,7 @@ HOW = {
     "scc": "printed Security Code Card",
     "platinum": "Platinum card simulator (time-based code)",
     "gold": "Gold card simulator (press for the next code)",
+    "sms": f"SMS to {DEMO_MOBILE}: read it in the phone simulator's inbox",
 }
 
 
@@ -58,15 +60,21 @@ def seed_demo_devices() -> list[DemoDevice]:
     """Create each demo card once; later runs leave cards and their counters alone."""
     devices = []
     for username, kind, serial, otp_mode in DEMO_CARDS:
-        if not Authenticator.objects.filter(serial=serial).exists():
+        if not _demo_device_exists(username, kind, serial):
             demo_card_give(
                 user=User.objects.get(username=username),
                 kind=kind,
                 serial=serial,
                 otp_mode=otp_mode,
             )
-        devices.append(DemoDevice(username, serial, HOW[kind]))
+        devices.append(DemoDevice(username, serial or kind.upper(), HOW[kind]))
     return devices
+
+
+def _demo_device_exists(username: str, kind: str, serial: str) -> bool:
+    if serial:
+        return Authenticator.objects.filter(serial=serial).exists()
+    return SecurityDevice.objects.filter(user__username=username, authenticator__kind=kind).exists()
 
 
 def demo_card_give(
