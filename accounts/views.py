@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from devices.enrolment_views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
 
 from .client_info import ClientInfo
@@ -77,6 +78,7 @@ def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
         {
             "devices": devices_for_settings(request.user),
             "events": recent_security_events(request.user),
+            **ib_key_invitation_context(request),
         },
     )
 

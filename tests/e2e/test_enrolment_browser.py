@@ -1,0 +1,44 @@
+"""Enrolment of a new applicant in real Chromium (E1, K1, S1): the first login asks for a
+mobile number, the code arrives by text message, and SMS becomes the device."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Page, expect
+
+from devices.gateways.locmem import sent
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+from .helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_E1_new_applicant_enrols_a_mobile_number_and_lands_on_the_sls_page(page: Page, live_server):
+    cache.clear()  # the resend throttle is keyed by user id, and ids repeat across tests
+    applicant = UserFactory(username="applicant", device=False)
+
+    log_in(page, live_server.url, applicant.username, DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", name="Confirm your mobile number")).to_be_visible()
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Mobile number").fill("07400123456")
+    page.get_by_role("button", name="Send code").click()
+    expect(page.get_by_text("Leave out the leading 0 (the trunk prefix).")).to_be_visible()
+    assert sent == []
+
+    page.get_by_label("Mobile number").fill("7400123456")
+    page.get_by_role("button", name="Send code").click()
+    expect(page.get_by_text("••• 3456")).to_be_visible()
+    assert [message.to for message in sent] == ["+447400123456"]
+    code = re.search(r"\b(\d{6})\b", sent[-1].body).group(1)
+    page.get_by_label("Code from the text message").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", name="Secure Login System")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your mobile number is confirmed; SMS is your security device until you activate IB Key."
+    )
+    expect(page.get_by_role("cell", name="SMS", exact=True)).to_be_visible()
