@@ -12,6 +12,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import User
 
 from .models import Authenticator, SecurityDevice
+from .services.ib_key import ib_key_register
 from .services.inventory import (
     authenticator_assign,
     authenticator_build,
@@ -19,6 +20,12 @@ from .services.inventory import (
     sms_device_add,
 )
 from .simulators.cards import card_print
+from .simulators.phone import (
+    app_keep_registration,
+    app_private_key,
+    app_public_pem,
+    phone_install,
+)
 
 DEMO_PIN = "1234"
 DEMO_MOBILE = "+14155550123"
@@ -41,6 +48,7 @@ DEMO_CARDS = [
     ("dana", "platinum", "PLT-400001", "totp"),
     ("erin", "gold", "GLD-500001", "hotp"),
     ("frank", "sms", "", ""),
+    ("grace", "ib_key", "", ""),
     ("agent", "scc", "SCC-900001", ""),
     ("admin", "scc", "SCC-900002", ""),
 ]
@@ -52,6 +60,7 @@ HOW = {
     "platinum": "Platinum card simulator (time-based code)",
     "gold": "Gold card simulator (press for the next code)",
     "sms": f"SMS to {DEMO_MOBILE}: read it in the phone simulator's inbox",
+    "ib_key": f"IB Key on the simulated iPhone at /simulators/phone/ (app PIN {DEMO_PIN})",
 }
 
 
@@ -84,6 +93,8 @@ def demo_card_give(
     and assign it to `user`, as the factory and support would."""
     if kind == "sms":
         return sms_device_add(user=user, phone_number=DEMO_MOBILE, client=SYSTEM)
+    if kind == "ib_key":
+        return _demo_phone(user, pin)
     if kind == "scc":
         authenticator, grid = scc_issue(serial=serial)
         card_print(serial=serial, grid=grid)
@@ -95,3 +106,23 @@ def demo_card_give(
     return authenticator_assign(
         authenticator=authenticator, user=user, pin=pin, actor=None, client=SYSTEM
     )
+
+
+def _demo_phone(user: User, pin: str) -> SecurityDevice:
+    """An iPhone with the IBKR Mobile app activated for `user`, as if K1 had been done."""
+    installation = phone_install(platform="ios", os_version="17.4", rooted=False, biometrics=True)
+    private_key = app_private_key(installation)
+    registration = ib_key_register(
+        user=user,
+        installation_id=installation.installation_id,
+        public_key_pem=app_public_pem(private_key),
+        client=SYSTEM,
+    )
+    app_keep_registration(
+        installation=installation,
+        private_key=private_key,
+        registration=registration,
+        pin=pin,
+        biometrics=True,
+    )
+    return registration.device

@@ -18,5 +18,5 @@ class Command(BaseCommand):
             for device in devices.get(login.username, []):
                 self.stdout.write(f"           then {device.serial}: {device.how}")
         self.stdout.write(
-            "Device simulators: /simulators/ (keypad, printed cards, one-time-code cards)."
+            "Device simulators: /simulators/ (card keypads, printed cards, phones, SMS inbox)."
         )
