@@ -1,5 +1,6 @@
 from .audit import AuditEvent, AuditEventType, AuditOutcome
 from .clients import Account, Client, IdDocumentType
+from .notices import Notice
 from .users import LoginFailure, User
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "Client",
     "IdDocumentType",
     "LoginFailure",
+    "Notice",
     "User",
 ]

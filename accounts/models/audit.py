@@ -29,6 +29,18 @@ class AuditEventType(models.TextChoices):
     PUSH_APPROVED = "push.approved", "IB Key notification approved"
     PUSH_DENIED = "push.denied", "IB Key notification denied"
     PUSH_FRAUD_REPORTED = "push.fraud_reported", "IB Key notification reported as fraud"
+    PASSCODE_ISSUED = "device.passcode_issued", "Temporary passcode issued"
+    ONLINE_CARD_ISSUED = "device.online_card_issued", "Online security card issued"
+    DEVICE_REPORTED = "device.reported", "Security device reported lost or damaged"
+    DEVICE_RETURNED = "device.returned", "Security device returned"
+    DEVICE_REACTIVATED = "device.reactivated", "Security device reactivated"
+    DEVICE_ORDERED = "device.ordered", "Replacement device ordered"
+    DEVICE_SHIPPED = "device.shipped", "Replacement device shipped"
+    DEVICE_AUTO_ACTIVATED = "device.auto_activated", "Shipped device activated automatically"
+    DEVICE_PIN_CHANGED = "device.pin_changed", "Security device PIN changed"
+    HOLD_RELEASED = "hold.released", "Device deposit released"
+    HOLD_KEPT = "hold.kept", "Device deposit kept"
+    ACCESS_REFUSED = "access.refused", "Access refused by a temporary device's window"
 
 
 class AuditOutcome(models.TextChoices):

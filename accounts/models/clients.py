@@ -39,6 +39,11 @@ class Client(models.Model):
         "identification document type", max_length=20, choices=IdDocumentType.choices
     )
     id_document_number = models.CharField("identification document number", max_length=40)
+    address_line = models.CharField("street address", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    address_country = CountryField("country of the address", blank=True)
+    email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,6 +94,11 @@ class Account(models.Model):
         null=True,
         blank=True,
         related_name="primary_of",
+    )
+    sls_opted_out = models.BooleanField(
+        "Secure Login not required for trading",
+        default=False,
+        help_text="Opted out of SLS: the trading platform logs in with the password alone (L6).",
     )
     opened_at = models.DateTimeField(auto_now_add=True)
 

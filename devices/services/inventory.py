@@ -49,10 +49,10 @@ def authenticator_build(
 
 
 @transaction.atomic
-def scc_issue(*, serial: str) -> tuple[Authenticator, dict[int, str]]:
-    """A new Security Code Card. The codes are returned once, for printing; the database
-    keeps only their keyed hashes."""
-    authenticator = Authenticator(kind="scc", serial=serial)
+def scc_issue(*, serial: str, kind: str = "scc") -> tuple[Authenticator, dict[int, str]]:
+    """A new grid card (paper SCC or online card). The codes are returned once, for
+    printing; the database keeps only their keyed hashes."""
+    authenticator = Authenticator(kind=kind, serial=serial)
     authenticator.full_clean(exclude=["secret", "pin"])
     authenticator.save()
     grid = {

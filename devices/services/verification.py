@@ -19,8 +19,14 @@ from accounts.services.login import login_step_failed
 from ..models import Authenticator, Challenge, SecurityDevice
 
 
-def device_verify_locked(*, device: SecurityDevice, response: str) -> bool:
-    """Check `response` on a device whose row the caller has locked."""
+def device_verify_locked(
+    *,
+    device: SecurityDevice,
+    response: str,
+    states: tuple[str, ...] = (Authenticator.State.ACTIVE,),
+) -> bool:
+    """Check `response` on a device whose row the caller has locked. Reactivation (T4)
+    accepts cards that are not active yet, such as a lost card found again."""
     authenticator = Authenticator.objects.select_for_update().get(pk=device.authenticator_id)
     kind = authenticator.kind_behaviour
     now = timezone.now()
@@ -29,7 +35,7 @@ def device_verify_locked(*, device: SecurityDevice, response: str) -> bool:
         return False
     challenge.used_at = now
     challenge.save(update_fields=["used_at"])
-    if authenticator.state != Authenticator.State.ACTIVE:
+    if authenticator.state not in states:
         return False
     if not kind.response_is_well_formed(response):
         return False

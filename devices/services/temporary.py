@@ -1,0 +1,184 @@
+"""Interim access after a lost, damaged or unavailable device (T1, T3, T4): temporary
+passcodes issued by support, the online security card, and reactivating the permanent
+device, which ends every temporary device at once."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+
+from ..crypto import secret_decrypt, secret_encrypt
+from ..models import Authenticator, DeviceOrder, SecurityDevice
+from .inventory import scc_issue
+
+PASSCODE_ALPHABET = string.ascii_uppercase + string.digits
+PASSCODE_LENGTH = 10
+IDENTIFICATION_ITEMS = {
+    "date_of_birth": "Date of birth",
+    "citizenship": "Citizenship",
+    "residence_country": "Country of legal residence",
+    "id_document": "Identification document type and number",
+    "ssn": "Social Security Number",
+}
+PASSCODE_REASONS = {
+    "unavailable": "Device temporarily unavailable",
+    "lost": "Device lost",
+    "damaged": "Device damaged",
+}
+MIN_CONFIRMED_ITEMS = 2
+TEMPORARY_KINDS = ("temporary_passcode", "online_card")
+
+
+@transaction.atomic
+def passcode_issue(
+    *, user: User, agent: User, confirmed: list[str], reason: str, client: ClientInfo
+) -> str:
+    """A new temporary passcode, returned once to be read to the caller; earlier ones stop
+    working. The agent records what the caller confirmed and why (T1)."""
+    if user.client_id is None:
+        raise ValidationError("Temporary passcodes are for clients' users.")
+    if reason not in PASSCODE_REASONS:
+        raise ValidationError("Choose why the caller needs a temporary passcode.")
+    unknown = set(confirmed) - set(IDENTIFICATION_ITEMS)
+    if unknown or len(set(confirmed)) < MIN_CONFIRMED_ITEMS:
+        raise ValidationError(
+            f"Confirm at least {MIN_CONFIRMED_ITEMS} items of the caller's identification data."
+        )
+    _revoke(user, kinds=("temporary_passcode",))
+    code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
+    now = timezone.now()
+    authenticator = Authenticator.objects.create(
+        kind="temporary_passcode",
+        serial=f"TMP-{secrets.token_hex(5).upper()}",
+        state=Authenticator.State.ACTIVE,
+        code_hash=make_password(code),
+        activated_at=now,
+    )
+    SecurityDevice.objects.create(user=user, authenticator=authenticator, name=str(authenticator))
+    audit_record(
+        event_type=AuditEventType.PASSCODE_ISSUED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=agent,
+        client=client,
+        detail={"serial": authenticator.serial, "reason": reason, "confirmed": sorted(confirmed)},
+    )
+    return code
+
+
+@transaction.atomic
+def device_report(
+    *, authenticator: Authenticator, state: str, agent: User, client: ClientInfo
+) -> Authenticator:
+    """Support marks a permanent device lost or damaged: it stops working for every user."""
+    if state not in (Authenticator.State.LOST, Authenticator.State.DAMAGED):
+        raise ValidationError("A device is reported lost or damaged.")
+    authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+    if authenticator.kind_behaviour.temporary:
+        raise ValidationError("Temporary devices are not reported; issue a new one instead.")
+    authenticator.state = state
+    authenticator.save(update_fields=["state"])
+    _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
+    return authenticator
+
+
+@transaction.atomic
+def device_return_record(
+    *, authenticator: Authenticator, agent: User, client: ClientInfo
+) -> Authenticator:
+    """A device came back: it is retired, and its deposit is released (T7)."""
+    authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+    authenticator.state = Authenticator.State.RETURNED
+    authenticator.save(update_fields=["state"])
+    _audit_device(authenticator, AuditEventType.DEVICE_RETURNED, agent, client)
+    for order in DeviceOrder.objects.select_for_update().filter(
+        authenticator=authenticator, hold=DeviceOrder.Hold.HELD
+    ):
+        order.hold = DeviceOrder.Hold.RELEASED
+        order.hold_reason = "Device returned"
+        order.save(update_fields=["hold", "hold_reason"])
+        _audit_device(authenticator, AuditEventType.HOLD_RELEASED, agent, client, order=order.pk)
+    return authenticator
+
+
+@transaction.atomic
+def online_card_issue(*, user: User, client: ClientInfo) -> Authenticator:
+    """The online security card of a user who logged in with a temporary passcode (T3);
+    the card already made is returned again rather than a second one."""
+    existing = _active_temporary(user, "online_card").first()
+    if existing is not None:
+        return existing
+    if not _active_temporary(user, "temporary_passcode").exists():
+        raise ValidationError("The online security card is issued with a temporary passcode.")
+    authenticator, grid = scc_issue(
+        serial=f"OSC-{secrets.token_hex(5).upper()}", kind="online_card"
+    )
+    authenticator.state = Authenticator.State.ACTIVE
+    authenticator.activated_at = timezone.now()
+    authenticator.secret = secret_encrypt(json.dumps(grid).encode())
+    authenticator.save(update_fields=["state", "activated_at", "secret"])
+    SecurityDevice.objects.create(user=user, authenticator=authenticator, name=str(authenticator))
+    audit_record(
+        event_type=AuditEventType.ONLINE_CARD_ISSUED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=user,
+        client=client,
+        detail={"serial": authenticator.serial},
+    )
+    return authenticator
+
+
+def online_card_grid(authenticator: Authenticator) -> dict[int, str]:
+    """The card's codes, for its holder to print or save again while it is valid."""
+    grid = json.loads(secret_decrypt(authenticator.secret))
+    return {int(index): code for index, code in grid.items()}
+
+
+def temporary_devices_end(*, user: User, client: ClientInfo, actor: User | None) -> int:
+    """T4: the permanent device is back, so the passcode and online card stop at once."""
+    ended = _revoke(user, kinds=TEMPORARY_KINDS)
+    if ended:
+        audit_record(
+            event_type=AuditEventType.DEVICE_REACTIVATED,
+            outcome=AuditOutcome.SUCCESS,
+            subject=user,
+            actor=actor,
+            client=client,
+            detail={"temporary_devices_ended": ended},
+        )
+    return ended
+
+
+def _active_temporary(user: User, kind: str):
+    return Authenticator.objects.filter(
+        kind=kind, state=Authenticator.State.ACTIVE, user_devices__user=user
+    )
+
+
+def _revoke(user: User, *, kinds: tuple[str, ...]) -> int:
+    return Authenticator.objects.filter(
+        kind__in=kinds, state=Authenticator.State.ACTIVE, user_devices__user=user
+    ).update(state=Authenticator.State.REVOKED)
+
+
+def _audit_device(authenticator, event_type, agent, client, **detail) -> None:
+    for device in authenticator.user_devices.select_related("user"):
+        audit_record(
+            event_type=event_type,
+            outcome=AuditOutcome.SUCCESS,
+            subject=device.user,
+            actor=agent,
+            client=client,
+            detail={"serial": authenticator.serial, **detail},
+        )
