@@ -12,8 +12,9 @@ from django.utils import timezone
 class AuditEventType(models.TextChoices):
     """Event types, grouped by prefix: `login.` for the login flow, `lockout.` for L3.
 
-    `device.` for security devices; later groups (`share.`, `withdrawal.`) join as their
-    features arrive.
+    `device.` for security devices, `hold.` for device deposits, `trading.` for the
+    trading-platform channel; later groups (`share.`, `withdrawal.`) join as their features
+    arrive.
     """
 
     LOGIN_SUCCEEDED = "login.succeeded", "Login succeeded"
@@ -41,6 +42,11 @@ class AuditEventType(models.TextChoices):
     HOLD_RELEASED = "hold.released", "Device deposit released"
     HOLD_KEPT = "hold.kept", "Device deposit kept"
     ACCESS_REFUSED = "access.refused", "Access refused by a temporary device's window"
+    ADDRESS_CHANGED = "client.address_changed", "Shipping address changed"
+    NOTICE_SENT = "notice.sent", "Notice sent to the client"
+    TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"
+    TRADING_SESSION_EXTENDED = "trading.session_extended", "Trading platform session extended"
+    TRADING_SESSION_ENDED = "trading.session_ended", "Trading platform session ended"
 
 
 class AuditOutcome(models.TextChoices):
