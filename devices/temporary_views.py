@@ -112,6 +112,7 @@ def device_reactivate_view(request: HttpRequest) -> HttpResponse:
                 _session_moves_to(request, device)
                 messages.success(request, REACTIVATED)
                 return redirect("accounts:secure_login")
+            user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
             if lockout_is_active(user=user, at=timezone.now()):
                 auth_logout(request)
                 messages.error(request, LOGIN_FAILED)
