@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,9 +27,16 @@ from .selectors import active_devices, is_new_applicant
 from .services.challenges import challenge_issue
 from .services.push import push_create, push_login_verify, push_state
 from .services.sms import sms_code_call, sms_code_resend
+from .services.temporary_access import temporary_login_check
 from .services.verification import second_factor_verify
+from .temporary import Channel, Scope
 
 LOGIN_FAILED = "Login failed"
+ONLINE_CARD_INVITATION = (
+    "You logged in with a temporary passcode. For access beyond its 2 days, "
+    '<a href="{url}">print or save your online security card</a>: it gives full access '
+    "for 21 days."
+)
 
 
 @sensitive_post_parameters("response")
@@ -93,8 +101,7 @@ def _verify(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse |
         )
         if push is None:
             return None
-        flow.complete(user, push.device, approval_method=push.method)
-        return redirect(safe_next(request))
+        return _complete(request, flow, user, push.device, approval_method=push.method)
     form = SecondFactorForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
     verified = second_factor_verify(
@@ -107,7 +114,34 @@ def _verify(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse |
     )
     if verified is None:
         return None
-    flow.complete(user, verified)
+    return _complete(request, flow, user, verified)
+
+
+def _complete(
+    request: HttpRequest, flow: LoginFlow, user: User, device, approval_method: str = ""
+) -> HttpResponse:
+    """A right answer logs in only if the device opens the portal now (T2, T3): else the
+    refusal says which case of KB1132 applies. A temporary passcode's session is sent to
+    the online security card, or told where it is."""
+    authenticator = device.authenticator
+    access = temporary_login_check(
+        user=user,
+        authenticator=authenticator,
+        channel=Channel.PORTAL,
+        client=ClientInfo.from_request(request),
+    )
+    if not access.allowed:
+        flow.abandon()
+        messages.error(request, access.message)
+        return redirect("accounts:login")
+    flow.complete(user, device, approval_method=approval_method)
+    if access.scope == Scope.ONLINE_CARD_ONLY:
+        messages.info(request, access.message)
+        return redirect("devices:online_card")
+    if authenticator.kind == "temporary_passcode":
+        messages.info(
+            request, format_html(ONLINE_CARD_INVITATION, url=reverse("devices:online_card"))
+        )
     return redirect(safe_next(request))
 
 
@@ -135,6 +169,8 @@ def _challenge_page(request, flow, devices, device, failed, challenge=None) -> H
     kind = device.authenticator.kind_behaviour
     form = SecondFactorForm(initial={"device": device.pk, "challenge": challenge.pk})
     form.fields["response"].label = kind.response_label
+    if kind.code == "temporary_passcode":
+        form.fields["response"].widget.attrs["inputmode"] = "text"
     context = {
         "form": form,
         "devices": devices,

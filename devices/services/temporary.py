@@ -145,8 +145,11 @@ def online_card_grid(authenticator: Authenticator) -> dict[int, str]:
     return {int(index): code for index, code in grid.items()}
 
 
-def temporary_devices_end(*, user: User, client: ClientInfo, actor: User | None) -> int:
-    """T4: the permanent device is back, so the passcode and online card stop at once."""
+def temporary_devices_end(
+    *, user: User, client: ClientInfo, actor: User | None, detail: dict | None = None
+) -> int:
+    """T4: the permanent device is back, so the passcode and online card stop at once.
+    `detail` says which device came back, for the audit event."""
     ended = _revoke(user, kinds=TEMPORARY_KINDS)
     if ended:
         audit_record(
@@ -155,7 +158,7 @@ def temporary_devices_end(*, user: User, client: ClientInfo, actor: User | None)
             subject=user,
             actor=actor,
             client=client,
-            detail={"temporary_devices_ended": ended},
+            detail={**(detail or {}), "temporary_devices_ended": ended},
         )
     return ended
 

@@ -1,0 +1,77 @@
+"""What a temporary device opens, checked where a session starts and on every request of
+a session it opened (T2, T3, T4). Permanent devices always open everything.
+
+A refusal by the window is recorded as ACCESS_REFUSED, not as a failed login: the answer
+was right, so it is no guess at a credential, and counting it towards the L3 lockout
+would lock out a client who is only being told to call Client Services.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+
+from ..models import Authenticator
+from ..temporary import Access, Channel, temporary_access
+
+TEMPORARY_DEVICE_ENDED = (
+    "The temporary device this session was opened with no longer works: your security "
+    "device was reactivated or a new temporary passcode was issued. Please log in again."
+)
+
+
+def device_access(*, authenticator: Authenticator, channel: Channel) -> Access:
+    """The access `authenticator` gives on `channel` now. A temporary device that was
+    ended (revoked) gives nothing, even inside its window."""
+    if authenticator.kind_behaviour.temporary and authenticator.state != (
+        Authenticator.State.ACTIVE
+    ):
+        return Access(None, TEMPORARY_DEVICE_ENDED)
+    return temporary_access(authenticator=authenticator, channel=channel, at=timezone.now())
+
+
+def access_refused_record(
+    *,
+    user: User,
+    authenticator: Authenticator,
+    channel: Channel,
+    access: Access,
+    step: str,
+    client: ClientInfo,
+) -> None:
+    """The audit event of a login or session refused by a temporary device's window."""
+    audit_record(
+        event_type=AuditEventType.ACCESS_REFUSED,
+        outcome=AuditOutcome.FAILURE,
+        subject=user,
+        actor=user,
+        client=client,
+        detail={
+            "serial": authenticator.serial,
+            "kind": authenticator.kind,
+            "channel": str(channel),
+            "step": step,
+            "reason": access.message,
+        },
+    )
+
+
+def temporary_login_check(
+    *, user: User, authenticator: Authenticator, channel: Channel, client: ClientInfo
+) -> Access:
+    """After a right answer: may this device open a session on `channel` now? A refusal
+    is audited and says which case of KB1132 applies and what to do."""
+    access = device_access(authenticator=authenticator, channel=channel)
+    if not access.allowed:
+        access_refused_record(
+            user=user,
+            authenticator=authenticator,
+            channel=channel,
+            access=access,
+            step="login",
+            client=client,
+        )
+    return access
