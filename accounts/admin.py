@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from devices.admin_passcode import TemporaryPasscodeAdmin
+
 from .client_info import ClientInfo
 from .models import Account, AuditEvent, Client, User
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
@@ -27,7 +29,7 @@ class SlsUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ContribUserAdmin):
+class UserAdmin(TemporaryPasscodeAdmin, ContribUserAdmin):
     form = SlsUserChangeForm
     add_form = SlsUserCreationForm
     list_display = ("username", "client", "account", "is_staff", "lock_status", "last_login")
