@@ -8,10 +8,11 @@ import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.models import AuditEvent, AuditEventType
+from accounts.roles import SUPPORT_GROUP, SUPPORT_PERMISSIONS
 from devices.models import Authenticator, TemporaryDevice
 from tests.factories import ClientFactory, StaffFactory, UserFactory
 from tests.login_helpers import full_login
@@ -53,6 +54,14 @@ def post_issue(client, user, token, **fields):
 
 def passcodes(user):
     return TemporaryDevice.objects.filter(kind="temporary_passcode", user_devices__user=user)
+
+
+def test_T1_support_group_from_the_migrations_has_exactly_its_permissions():
+    """Least privilege: every listed permission exists (none silently left out), no more."""
+    granted = Group.objects.get(name=SUPPORT_GROUP).permissions
+    pairs = granted.values_list("content_type__app_label", "codename")
+
+    assert sorted(pairs) == sorted(SUPPORT_PERMISSIONS)
 
 
 def test_T1_user_page_links_to_the_passcode_view_for_support(agent_client, caller):
