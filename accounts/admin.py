@@ -1,4 +1,5 @@
-"""The support desk: clients, accounts and users, lockouts, and the read-only audit trail."""
+"""The support desk: clients, accounts and users, lockouts, temporary passcodes (the view
+lives in devices.admin_passcode), and the read-only audit trail."""
 
 from __future__ import annotations
 

@@ -117,8 +117,8 @@ class TemporaryPasscodeAdmin:
             if not _token_take(request, user, request.POST.get("token", "")):
                 messages.warning(
                     request,
-                    "That form was already sent: a passcode is shown only once. Issue a new "
-                    "one if the caller did not get it.",
+                    "That form was already sent, or a newer one was opened: a passcode is "
+                    "shown only once. Issue a new one below if the caller did not get it.",
                 )
                 return HttpResponseRedirect(request.path)
             try:
