@@ -1,4 +1,5 @@
-"""The support desk: clients, accounts and users, lockouts, and the read-only audit trail."""
+"""The support desk: clients, accounts and users, lockouts, temporary passcodes (the view
+lives in devices.admin_passcode), and the read-only audit trail."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+
+from devices.admin_passcode import TemporaryPasscodeAdmin
 
 from .client_info import ClientInfo
 from .models import Account, AuditEvent, Client, User
@@ -27,7 +30,7 @@ class SlsUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ContribUserAdmin):
+class UserAdmin(TemporaryPasscodeAdmin, ContribUserAdmin):
     form = SlsUserChangeForm
     add_form = SlsUserCreationForm
     list_display = ("username", "client", "account", "is_staff", "lock_status", "last_login")

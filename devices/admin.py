@@ -21,8 +21,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts.client_info import ClientInfo
 from accounts.models import User
 
+from .admin_temporary import DeviceReportActions, TemporaryDeviceAdmin
 from .importers import devices_import
-from .models import Authenticator, Challenge, SecurityDevice
+from .models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
 from .services.inventory import authenticator_assign
 
 sensitive_pins = method_decorator(sensitive_post_parameters("pin", "pin_again"))
@@ -80,10 +81,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(ReadOnlyAdmin):
+class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
     list_display = ("serial", "kind", "state", "created_at")
     list_filter = ("kind", "state")
-    search_fields = ("serial",)
+    search_fields = ("serial", "user_devices__user__username")
     # Seeds, PINs and counters stay off every page (D4): only whether they are set.
     fields = (
         "serial",
@@ -184,6 +185,9 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
             f"admin/devices/authenticator/{template}",
             {**self.admin_site.each_context(request), "opts": self.opts, **context},
         )
+
+
+admin.site.register(TemporaryDevice, TemporaryDeviceAdmin)
 
 
 @admin.register(SecurityDevice)

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
-from .kinds import KIND_CHOICES, kind_for
+from .kinds import KIND_CHOICES, KINDS, kind_for
 
 
 class Authenticator(models.Model):
@@ -73,6 +73,29 @@ class Authenticator(models.Model):
     @property
     def kind_behaviour(self):
         return kind_for(self.kind)
+
+
+class TemporaryDeviceManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        temporary = [code for code, kind in KINDS.items() if kind.temporary]
+        return super().get_queryset().filter(kind__in=temporary)
+
+
+class TemporaryDevice(Authenticator):
+    """Temporary passcodes and online cards, as the support desk lists them with their
+    windows (T1-T3). It also carries the support desk's device permissions, which belong
+    to no table of their own, so the Support group can hold exactly these (least privilege)."""
+
+    objects = TemporaryDeviceManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "temporary device"
+        permissions = [
+            ("issue_temporary_passcode", "Can issue a temporary passcode"),
+            ("report_device", "Can mark a security device lost or damaged"),
+            ("record_device_return", "Can record a returned security device"),
+        ]
 
 
 class CardCell(models.Model):

@@ -78,6 +78,17 @@ def temporary_access(*, authenticator: Authenticator, channel: Channel, at: date
     return Access(None, PASSCODE_EXPIRED)
 
 
+def temporary_full_access_end(authenticator: Authenticator) -> datetime | None:
+    """Until when the device opens both channels fully, for support's list: 2 days for a
+    passcode (then the portal-only days follow), 21 days for the online card."""
+    start = authenticator.activated_at or authenticator.created_at
+    if authenticator.kind == "online_card":
+        return start + ONLINE_CARD_FULL_ACCESS
+    if authenticator.kind == "temporary_passcode":
+        return start + PASSCODE_FULL_ACCESS
+    return None
+
+
 def temporary_window_end(authenticator: Authenticator) -> datetime | None:
     """When the device stops opening anything, for support's list of temporary devices."""
     start = authenticator.activated_at or authenticator.created_at

@@ -37,6 +37,8 @@ PASSCODE_REASONS = {
 }
 MIN_CONFIRMED_ITEMS = 2
 TEMPORARY_KINDS = ("temporary_passcode", "online_card")
+# A returned or revoked device has left service: it is neither reported nor returned again.
+_RETIRED = (Authenticator.State.RETURNED, Authenticator.State.REVOKED)
 
 
 @transaction.atomic
@@ -86,6 +88,8 @@ def device_report(
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
     if authenticator.kind_behaviour.temporary:
         raise ValidationError("Temporary devices are not reported; issue a new one instead.")
+    if authenticator.state in (state, *_RETIRED):
+        raise _already(authenticator)
     authenticator.state = state
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
@@ -98,6 +102,10 @@ def device_return_record(
 ) -> Authenticator:
     """A device came back: it is retired, and its deposit is released (T7)."""
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+    if authenticator.kind_behaviour.temporary:
+        raise ValidationError("Temporary devices are not returned: nothing was sent out.")
+    if authenticator.state in (Authenticator.State.IN_STOCK, *_RETIRED):
+        raise _already(authenticator)
     authenticator.state = Authenticator.State.RETURNED
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_RETURNED, agent, client)
@@ -173,6 +181,11 @@ def _revoke(user: User, *, kinds: tuple[str, ...]) -> int:
     return Authenticator.objects.filter(
         kind__in=kinds, state=Authenticator.State.ACTIVE, user_devices__user=user
     ).update(state=Authenticator.State.REVOKED)
+
+
+def _already(authenticator: Authenticator) -> ValidationError:
+    state = authenticator.get_state_display().lower()
+    return ValidationError(f"{authenticator} is already {state}.")
 
 
 def _audit_device(authenticator, event_type, agent, client, **detail) -> None:
