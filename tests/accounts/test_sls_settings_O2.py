@@ -4,11 +4,13 @@ updated". A wrong device answer is "Login failed", counts towards L3 and changes
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,9 +18,10 @@ from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, LoginFailure
 from accounts.services.lockout import lockout_failure_record, lockout_is_active
 from accounts.services.sls import sls_opt_out
+from devices.gateways.locmem import sent
 from devices.services.fresh_factor import FreshFactor
-from tests.factories import UserFactory, give_device
-from tests.login_helpers import card_answer
+from tests.factories import DEFAULT_PASSWORD, UserFactory, give_device
+from tests.login_helpers import card_answer, device_page, post_login
 
 from .sls_helpers import fresh_factor_fields, logged_in, post_with_fresh_factor
 
@@ -234,3 +237,37 @@ def test_O2_already_opted_out_user_is_sent_to_the_choice(alice):
     response = logged_in(alice).get(reverse(OPT_OUT))
 
     assert response["Location"] == reverse(CONFIGURE)
+
+
+def test_O2_sms_user_gets_a_new_code_for_the_fresh_second_factor():
+    sms_user = UserFactory(username="sam", device="sms")
+    client = Client()
+    post_login(client, "sam", DEFAULT_PASSWORD)
+    login_page = device_page(client)
+    client.post(
+        reverse("devices:login_device"),
+        {
+            "device": login_page.context["device"].pk,
+            "challenge": login_page.context["challenge"].pk,
+            "response": last_sms_code(),
+        },
+    )
+    page = client.get(reverse(OPT_OUT))
+    fresh = page.context["fresh_factor"]
+    assert len(sent) == 2
+
+    client.post(
+        reverse(OPT_OUT),
+        {
+            "understood": "on",
+            "device": fresh["device"].pk,
+            "challenge": fresh["challenge"].pk,
+            "response": last_sms_code(),
+        },
+    )
+
+    assert opted_out(sms_user)
+
+
+def last_sms_code() -> str:
+    return "".join(re.findall(r"\d", sent[-1].body.split("code")[1]))[:6]
