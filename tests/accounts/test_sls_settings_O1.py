@@ -114,3 +114,21 @@ def test_O1_primary_user_posting_passes_the_check(alice):
 
     assert response.status_code == 302
     assert Account.objects.get(pk=alice.account_id).sls_opted_out
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "settings:sls_configure",
+        "settings:sls_opt_out",
+        "settings:sls_updated",
+        "settings:bank_instructions",
+        "settings:email",
+        "settings:deposit",
+    ],
+)
+def test_settings_pages_need_a_verified_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
