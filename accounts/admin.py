@@ -1,11 +1,13 @@
 """The support desk: clients, accounts and users, lockouts, temporary passcodes (the view
-lives in devices.admin_passcode), and the read-only audit trail."""
+lives in devices.admin_passcode), the read-only audit trail, and the Security Team's queue
+of changes asked for by opted-out clients (O3)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as ContribUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,8 +15,9 @@ from django.utils import timezone
 from devices.admin_passcode import TemporaryPasscodeAdmin
 
 from .client_info import ClientInfo
-from .models import Account, AuditEvent, Client, User
+from .models import Account, AuditEvent, BankInstruction, Client, Deposit, SecurityTeamRequest, User
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
+from .services.security_requests import security_request_approve, security_request_reject
 
 
 class SlsUserCreationForm(UserCreationForm):
@@ -88,7 +91,8 @@ class ClientAdmin(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("number", "title", "base_currency", "equity", "primary_user")
+    list_display = ("number", "title", "base_currency", "equity", "primary_user", "sls_opted_out")
+    list_filter = ("sls_opted_out",)
     list_select_related = ("primary_user",)
     search_fields = ("number", "title", "primary_user__username")
 
@@ -121,3 +125,65 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only services write: staff read them here."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityTeamRequest)
+class SecurityTeamRequestAdmin(ReadOnlyAdmin):
+    """The Security Team calls the client, then approves (the change is applied) or rejects."""
+
+    list_display = ("requested_at", "kind", "user", "account", "status", "decided_by")
+    list_filter = ("status", "kind")
+    list_select_related = ("user", "account", "decided_by")
+    search_fields = ("user__username", "account__number")
+    actions = ["approve", "reject"]
+
+    @admin.action(
+        description="Approve and apply (client confirmed by phone)", permissions=["decide"]
+    )
+    def approve(self, request: HttpRequest, queryset: QuerySet[SecurityTeamRequest]) -> None:
+        self._decide(request, queryset, security_request_approve, "Approved and applied")
+
+    @admin.action(description="Reject (client did not confirm)", permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[SecurityTeamRequest]) -> None:
+        self._decide(request, queryset, security_request_reject, "Rejected")
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.decide_securityteamrequest")
+
+    def _decide(self, request, queryset, service, done: str) -> None:
+        for item in queryset:
+            try:
+                service(request=item, agent=request.user, client=ClientInfo.from_request(request))
+            except ValidationError as error:
+                self.message_user(request, f"{item}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{done}: {item.get_kind_display()} of {item.user}.")
+
+
+@admin.register(BankInstruction)
+class BankInstructionAdmin(ReadOnlyAdmin):
+    list_display = ("account", "bank_name", "account_holder", "updated_at")
+    search_fields = ("account__number", "account_holder")
+
+
+@admin.register(Deposit)
+class DepositAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at", "account", "method", "amount", "user")
+    list_filter = ("method",)
+    search_fields = ("account__number", "user__username")

@@ -1,5 +1,6 @@
 """Every portal page needs a session verified by a second factor, not just a password,
-and what that session may open is decided again on every request.
+and what that session may open is decided again on every request; pages that change
+security settings need the account's primary user too (O1).
 
 A session opened with a temporary device (T2, T3) is only as good as the device is now:
 the passcode's full window may close mid-session, a reactivated permanent device ends
@@ -15,13 +16,15 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django_otp.decorators import otp_required
 
 from devices.services.temporary_access import access_refused_record, device_access
 from devices.temporary import FULL, Access, Channel, Scope
 
 from .client_info import ClientInfo
+from .selectors import can_change_security_settings, security_settings_editor
+from .services.sls import security_settings_refusal_record
 
 View = Callable[..., HttpResponse]
 
@@ -69,3 +72,27 @@ def online_card_login_required(view: View) -> View:
     """The online security card's pages, open also to a session whose temporary passcode
     now opens only the card (T2's last 10 days)."""
     return _scoped(view, online_card_page=True)
+
+
+def security_settings_required(view: View) -> View:
+    """Only the primary user reaches `view` (O1, KB2545); anyone else gets a 403 page that
+    names the user who can, whether they opened the page or posted its form directly.
+    Use it on every view that changes an account's security settings."""
+
+    @verified_login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if can_change_security_settings(request.user):
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
+            security_settings_refusal_record(
+                user=request.user, client=ClientInfo.from_request(request), path=request.path
+            )
+        return render(
+            request,
+            "accounts/settings_not_allowed.html",
+            {"editor": security_settings_editor(request.user)},
+            status=403,
+        )
+
+    return wrapper

@@ -1,5 +1,5 @@
-"""Staff roles. The migration that creates them and `seed_demo` both call this, so the
-definition lives in one place."""
+"""Staff roles. The migrations that create them and `seed_demo` both call these, so the
+definitions live in one place."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth.management import create_permissions
 from django.db.models import Q
 
 SUPPORT_GROUP = "Support"
+SECURITY_TEAM_GROUP = "Security Team"
 
 # Least privilege: find a caller, read the trail, lift a lock; issue a temporary passcode,
 # mark a device lost or damaged or returned, list the temporary devices (T1); no edits of
@@ -26,12 +27,33 @@ SUPPORT_PERMISSIONS = [
     ("devices", "record_device_return"),
 ]
 
+# Least privilege: read what a request is about, then approve or reject it (O3); the
+# change itself is applied by the approval, never by editing rows.
+SECURITY_TEAM_PERMISSIONS = [
+    ("accounts", "view_user"),
+    ("accounts", "view_client"),
+    ("accounts", "view_account"),
+    ("accounts", "view_auditevent"),
+    ("accounts", "view_bankinstruction"),
+    ("accounts", "view_securityteamrequest"),
+    ("accounts", "decide_securityteamrequest"),
+]
+
 
 def support_group_sync(apps: Apps = global_apps) -> None:
     """Create the Support group with exactly its permissions (idempotent). `apps` is the
     historical registry when a migration calls it. A permission whose model a migration
     has not made yet is left out; the migration that makes it calls this again
     (devices 0004), so the group ends with the whole list."""
+    _group_sync(apps, SUPPORT_GROUP, SUPPORT_PERMISSIONS)
+
+
+def security_team_group_sync(apps: Apps = global_apps) -> None:
+    """Create the Security Team group with exactly its permissions (idempotent)."""
+    _group_sync(apps, SECURITY_TEAM_GROUP, SECURITY_TEAM_PERMISSIONS)
+
+
+def _group_sync(apps: Apps, name: str, permissions: list[tuple[str, str]]) -> None:
     for app_config in apps.get_app_configs():
         # Permissions are normally made after all migrations; a migration needs them now.
         models_module = getattr(app_config, "models_module", None)
@@ -40,8 +62,8 @@ def support_group_sync(apps: Apps = global_apps) -> None:
         app_config.models_module = models_module
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    group, _ = group_model.objects.get_or_create(name=SUPPORT_GROUP)
+    group, _ = group_model.objects.get_or_create(name=name)
     wanted = Q()
-    for app, codename in SUPPORT_PERMISSIONS:
+    for app, codename in permissions:
         wanted |= Q(content_type__app_label=app, codename=codename)
     group.permissions.set(permission_model.objects.filter(wanted))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
-from .models import Account, AuditEvent, User
+from .models import Account, AuditEvent, Deposit, User
+from .permissions import account_permissions
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,31 @@ def account_summary(user: User) -> AccountSummary | None:
 def recent_security_events(user: User, limit: int = 10) -> QuerySet[AuditEvent]:
     """The newest events about this user, for the Secure Login System page."""
     return AuditEvent.objects.filter(subject=user).order_by("-at", "-id")[:limit]
+
+
+def security_settings_editor(user: User) -> User | None:
+    """The user who may change the security settings of `user`'s account: its primary user
+    (O1, KB2545). None for staff and for an account without a primary user."""
+    if user.account_id is None:
+        return None
+    return User.objects.filter(primary_of__pk=user.account_id).first()
+
+
+def can_change_security_settings(user: User) -> bool:
+    """O1: only the account's primary user changes its security settings."""
+    editor = security_settings_editor(user)
+    return editor is not None and editor.pk == user.pk
+
+
+def ach_eft_funded_total(account: Account) -> Decimal:
+    """Every accepted ACH and EFT deposit of the account, in USD."""
+    total = Deposit.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+def ach_eft_still_allowed(account: Account) -> Decimal | None:
+    """What the account may still fund by ACH/EFT (O3); None when there is no cap."""
+    cap = account_permissions(account).ach_eft_cap
+    if cap is None:
+        return None
+    return max(cap - ach_eft_funded_total(account), Decimal("0.00"))

@@ -1,6 +1,8 @@
 from .audit import AuditEvent, AuditEventType, AuditOutcome
 from .clients import Account, Client, IdDocumentType
+from .funding import BankInstruction, Deposit
 from .notices import Notice
+from .security_requests import SecurityTeamRequest
 from .users import LoginFailure, User
 
 __all__ = [
@@ -8,9 +10,12 @@ __all__ = [
     "AuditEvent",
     "AuditEventType",
     "AuditOutcome",
+    "BankInstruction",
     "Client",
+    "Deposit",
     "IdDocumentType",
     "LoginFailure",
     "Notice",
+    "SecurityTeamRequest",
     "User",
 ]

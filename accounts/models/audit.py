@@ -13,8 +13,9 @@ class AuditEventType(models.TextChoices):
     """Event types, grouped by prefix: `login.` for the login flow, `lockout.` for L3.
 
     `device.` for security devices, `hold.` for device deposits, `trading.` for the
-    trading-platform channel; later groups (`share.`, `withdrawal.`) join as their features
-    arrive.
+    trading-platform channel; `sls.` for opting out and in (O1, O2), `bank.`, `email.`,
+    `security_request.` and `deposit.` for what opting out restricts (O3); later groups
+    (`share.`, `withdrawal.`) join as their features arrive.
     """
 
     LOGIN_SUCCEEDED = "login.succeeded", "Login succeeded"
@@ -47,6 +48,16 @@ class AuditEventType(models.TextChoices):
     TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"
     TRADING_SESSION_EXTENDED = "trading.session_extended", "Trading platform session extended"
     TRADING_SESSION_ENDED = "trading.session_ended", "Trading platform session ended"
+    SLS_OPTED_OUT = "sls.opted_out", "Opted out: Secure Login not required for trading"
+    SLS_OPTED_IN = "sls.opted_in", "Opted back in to the Secure Login System"
+    SETTINGS_REFUSED = "sls.settings_refused", "Security settings change refused: not primary"
+    BANK_INSTRUCTIONS_CHANGED = "bank.instructions_changed", "Bank instructions changed"
+    EMAIL_CHANGED = "email.changed", "E-mail address changed"
+    SECURITY_REQUEST_QUEUED = "security_request.queued", "Change queued for the Security Team"
+    SECURITY_REQUEST_APPROVED = "security_request.approved", "Security Team approved a change"
+    SECURITY_REQUEST_REJECTED = "security_request.rejected", "Security Team rejected a change"
+    DEPOSIT_ACCEPTED = "deposit.accepted", "ACH/EFT deposit accepted"
+    DEPOSIT_REFUSED = "deposit.refused", "ACH/EFT deposit refused"
 
 
 class AuditOutcome(models.TextChoices):

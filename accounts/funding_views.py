@@ -1,0 +1,147 @@
+"""Bank instructions, the e-mail address and ACH/EFT deposits (O3): what opting out of
+SLS turns from self-service into a request for the Security Team, or caps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from devices.fresh_factor import FreshFactorStep
+
+from .client_info import ClientInfo
+from .decorators import security_settings_required, verified_login_required
+from .models import Account, BankInstruction, SecurityTeamRequest
+from .selectors import ach_eft_funded_total, ach_eft_still_allowed
+from .services.deposits import deposit_request
+from .services.self_service import ChangeOutcome, bank_instructions_change, email_change
+from .settings_forms import BankInstructionsForm, DepositForm, EmailChangeForm
+
+QUEUED = (
+    "Your request was sent to the Security Team. Because this account is not enrolled in "
+    "the Secure Login System, a member of the team will call you before the change is made."
+)
+
+
+@sensitive_post_parameters("response", "account_number", "routing_number")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@security_settings_required
+def bank_instructions_view(request: HttpRequest) -> HttpResponse:
+    step = FreshFactorStep(request, "bank_instructions")
+    form = BankInstructionsForm(request.POST or None)
+    if form.is_valid():
+        response = _with_fresh_factor(
+            request,
+            step,
+            form,
+            lambda proof: bank_instructions_change(
+                user=request.user,
+                details=form.details,
+                fresh_factor=proof,
+                client=ClientInfo.from_request(request),
+            ),
+            applied="Your bank instructions have been updated.",
+        )
+        if response is not None:
+            return response
+    context = {
+        "form": form,
+        "current": BankInstruction.objects.filter(account_id=request.user.account_id).first(),
+        "pending": _pending(request, SecurityTeamRequest.Kind.BANK_INSTRUCTIONS),
+        **step.context(),
+    }
+    return render(request, "accounts/bank_instructions.html", context)
+
+
+@sensitive_post_parameters("response")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@verified_login_required
+def email_change_view(request: HttpRequest) -> HttpResponse:
+    if request.user.account_id is None:
+        raise PermissionDenied("E-mail changes here are for clients' users.")
+    step = FreshFactorStep(request, "email")
+    form = EmailChangeForm(request.POST or None)
+    if form.is_valid():
+        response = _with_fresh_factor(
+            request,
+            step,
+            form,
+            lambda proof: email_change(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                fresh_factor=proof,
+                client=ClientInfo.from_request(request),
+            ),
+            applied="Your e-mail address has been updated.",
+        )
+        if response is not None:
+            return response
+    context = {
+        "form": form,
+        "pending": _pending(request, SecurityTeamRequest.Kind.EMAIL),
+        **step.context(),
+    }
+    return render(request, "accounts/email_change.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@verified_login_required
+def deposit_view(request: HttpRequest) -> HttpResponse:
+    account_id = request.user.account_id
+    if account_id is None:
+        raise PermissionDenied("Deposits are made to clients' accounts.")
+    form = DepositForm(request.POST or None, account_id=account_id)
+    if form.is_valid():
+        try:
+            deposit = deposit_request(
+                user=request.user,
+                account=form.cleaned_data["account"],
+                amount=form.cleaned_data["amount"],
+                method=form.cleaned_data["method"],
+                client=ClientInfo.from_request(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Your {deposit.get_method_display()} deposit of USD {deposit.amount:,.2f} "
+                "was accepted.",
+            )
+            return redirect("settings:deposit")
+    account = Account.objects.get(pk=account_id)
+    context = {
+        "form": form,
+        "account": account,
+        "funded": ach_eft_funded_total(account),
+        "still_allowed": ach_eft_still_allowed(account),
+    }
+    return render(request, "accounts/deposit.html", context)
+
+
+def _with_fresh_factor(request, step, form, change, applied: str) -> HttpResponse | None:
+    """Verify the device answer, then make the change; None re-renders the page (a wrong
+    answer, counted, or a change the service refused), with the reason on the form."""
+    proof = step.verify()
+    if proof is None:
+        return step.locked_out_response()
+    try:
+        outcome: ChangeOutcome = change(proof)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, applied if outcome.applied else QUEUED)
+    return redirect(request.path)
+
+
+def _pending(request: HttpRequest, kind: str) -> SecurityTeamRequest | None:
+    return SecurityTeamRequest.objects.filter(
+        user=request.user, kind=kind, status=SecurityTeamRequest.Status.PENDING
+    ).first()

@@ -1,0 +1,96 @@
+"""Bank instructions and e-mail changes made by the client (O3, KB1131): applied at once
+for an enrolled account, after a fresh answer from the device; for an opted-out account
+the same answer only queues the change for the Security Team, who call the client first."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from devices.services.fresh_factor import FreshFactor, fresh_factor_require
+
+from ..client_info import ClientInfo
+from ..models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
+from ..permissions import Feature, account_permissions
+from .audit import audit_record
+from .security_requests import BankDetails, bank_instructions_apply, email_apply
+from .sls import NOT_PRIMARY
+
+ALREADY_PENDING = "A change of your {what} is already waiting for the Security Team."
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    """Either applied now, or queued as `request`."""
+
+    applied: bool
+    request: SecurityTeamRequest | None = None
+
+
+@transaction.atomic
+def bank_instructions_change(
+    *, user: User, details: BankDetails, fresh_factor: FreshFactor | None, client: ClientInfo
+) -> ChangeOutcome:
+    """New bank instructions for the account; its primary user alone may give them, as
+    they decide where the account's money goes (O1)."""
+    fresh_factor_require(fresh_factor, user=user)
+    account = _locked_account(user)
+    if account.primary_user_id != user.pk:
+        raise PermissionDenied(NOT_PRIMARY)
+    if account_permissions(account).allows(Feature.BANK_INSTRUCTIONS_SELF_SERVICE):
+        bank_instructions_apply(user=user, details=details, actor=user, client=client)
+        return ChangeOutcome(applied=True)
+    kind = SecurityTeamRequest.Kind.BANK_INSTRUCTIONS
+    return ChangeOutcome(
+        applied=False, request=_queue(user, account, kind, asdict(details), client)
+    )
+
+
+@transaction.atomic
+def email_change(
+    *, user: User, email: str, fresh_factor: FreshFactor | None, client: ClientInfo
+) -> ChangeOutcome:
+    """A new e-mail address for this user (each user keeps its own)."""
+    fresh_factor_require(fresh_factor, user=user)
+    validate_email(email)
+    account = _locked_account(user)
+    if account_permissions(account).allows(Feature.EMAIL_SELF_SERVICE):
+        email_apply(user=user, email=email, actor=user, client=client)
+        return ChangeOutcome(applied=True)
+    kind = SecurityTeamRequest.Kind.EMAIL
+    return ChangeOutcome(
+        applied=False, request=_queue(user, account, kind, {"email": email}, client)
+    )
+
+
+def _locked_account(user: User) -> Account:
+    account = Account.objects.select_for_update().filter(pk=user.account_id).first()
+    if account is None:
+        raise PermissionDenied("Only clients' users change these details here.")
+    return account
+
+
+def _queue(user, account, kind, payload, client) -> SecurityTeamRequest:
+    """One waiting request per user and kind; the user row lock orders two submissions."""
+    User.objects.select_for_update().get(pk=user.pk)
+    pending = SecurityTeamRequest.objects.filter(
+        user=user, kind=kind, status=SecurityTeamRequest.Status.PENDING
+    )
+    if pending.exists():
+        what = SecurityTeamRequest.Kind(kind).label.lower()
+        raise ValidationError(ALREADY_PENDING.format(what=what))
+    request = SecurityTeamRequest.objects.create(
+        kind=kind, user=user, account=account, payload=payload
+    )
+    audit_record(
+        event_type=AuditEventType.SECURITY_REQUEST_QUEUED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=user,
+        client=client,
+        detail={"request": request.pk, "kind": kind, "account": account.number},
+    )
+    return request

@@ -1,0 +1,80 @@
+"""Settings → Secure Login System → "Secure Login Settings": opting out of SLS after the
+risks page and a fresh second factor, and opting back in (O1, O2; KB2545, KB1198)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from devices.fresh_factor import FreshFactorStep
+
+from .client_info import ClientInfo
+from .decorators import security_settings_required, verified_login_required
+from .models import Account
+from .services.sls import sls_opt_in, sls_opt_out
+from .settings_forms import OptOutForm, SlsChoiceForm
+
+UPDATED_KEY = "sls_settings_updated"
+OPT_OUT_PURPOSE = "sls_opt_out"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@security_settings_required
+def sls_configure_view(request: HttpRequest) -> HttpResponse:
+    """The gear: keep or change whether trading needs the device."""
+    account = Account.objects.get(pk=request.user.account_id)
+    current = SlsChoiceForm.NOT_REQUIRED if account.sls_opted_out else SlsChoiceForm.REQUIRED
+    form = SlsChoiceForm(request.POST or None, initial={"choice": current})
+    if form.is_valid():
+        choice = form.cleaned_data["choice"]
+        if choice == current:
+            messages.info(request, "Your settings are unchanged.")
+            return redirect("accounts:secure_login")
+        if choice == SlsChoiceForm.NOT_REQUIRED:
+            return redirect("settings:sls_opt_out")
+        sls_opt_in(user=request.user, client=ClientInfo.from_request(request))
+        return _updated(request)
+    return render(request, "accounts/sls_configure.html", {"form": form, "account": account})
+
+
+@sensitive_post_parameters("response")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@security_settings_required
+def sls_opt_out_view(request: HttpRequest) -> HttpResponse:
+    """The risks (KB1198), then the device answered again, then the opt-out."""
+    if Account.objects.filter(pk=request.user.account_id, sls_opted_out=True).exists():
+        return redirect("settings:sls_configure")
+    step = FreshFactorStep(request, OPT_OUT_PURPOSE)
+    form = OptOutForm(request.POST or None)
+    if form.is_valid():
+        proof = step.verify()
+        if proof is not None:
+            sls_opt_out(
+                user=request.user, fresh_factor=proof, client=ClientInfo.from_request(request)
+            )
+            return _updated(request)
+        locked = step.locked_out_response()
+        if locked is not None:
+            return locked
+    return render(request, "accounts/sls_opt_out.html", {"form": form, **step.context()})
+
+
+@never_cache
+@require_GET
+@verified_login_required
+def sls_updated_view(request: HttpRequest) -> HttpResponse:
+    """KB2545 step 8: the confirmation, with OK back to the Secure Login System page."""
+    if not request.session.pop(UPDATED_KEY, False):
+        return redirect("accounts:secure_login")
+    return render(request, "accounts/sls_updated.html")
+
+
+def _updated(request: HttpRequest) -> HttpResponse:
+    request.session[UPDATED_KEY] = True
+    return redirect("settings:sls_updated")
