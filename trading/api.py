@@ -84,7 +84,7 @@ def login(request: HttpRequest, payload: schemas.LoginIn):
     form = PasswordStepForm(payload.dict())
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return 400, {"error": "bad_input", "detail": first}
+        raise TradingError(400, "bad_input", first)
     begun = trading_login_begin(
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password"],

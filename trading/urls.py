@@ -1,5 +1,5 @@
-"""Mounted at /api/trading/ by the project's urls."""
+"""Mounted at /api/trading/ by the project's urls, under ninja's `trading_api` namespace."""
 
 from .api import api
 
-urlpatterns, app_name, _namespace = api.urls
+urlpatterns, _ninja_app, app_name = api.urls
