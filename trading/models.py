@@ -47,6 +47,7 @@ class TradingSession(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "ended_at"], name="tradingsession_user_open")]
+        permissions = [("end_tradingsession", "Can end a trading platform session")]
 
     def __str__(self) -> str:
         return f"trading session {self.pk} of {self.user_id}"

@@ -85,14 +85,17 @@ def trading_session_check(*, token: str, client: ClientInfo) -> TradingSession:
 
 
 @transaction.atomic
-def trading_session_end(*, session: TradingSession, reason: str, client: ClientInfo) -> bool:
-    """End a session (logout, or what opened it stopped working); False if it had ended."""
+def trading_session_end(
+    *, session: TradingSession, reason: str, client: ClientInfo, actor: User | None = None
+) -> bool:
+    """End a session (logout, support's revocation, or what opened it stopped working);
+    False if it had already ended. `actor` is the agent when support revokes it."""
     ended = TradingSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason
     )
     if ended:
         session.refresh_from_db(fields=["ended_at", "end_reason"])
-        _audit(session, AuditEventType.TRADING_SESSION_ENDED, client, reason=reason)
+        _audit(session, AuditEventType.TRADING_SESSION_ENDED, client, actor=actor, reason=reason)
     return bool(ended)
 
 
@@ -171,12 +174,18 @@ def _end_and_refuse(session: TradingSession, client: ClientInfo, code: str, mess
     raise TradingError(401, code, message)
 
 
-def _audit(session: TradingSession, event_type: AuditEventType, client: ClientInfo, **detail):
+def _audit(
+    session: TradingSession,
+    event_type: AuditEventType,
+    client: ClientInfo,
+    actor: User | None = None,
+    **detail,
+):
     audit_record(
         event_type=event_type,
         outcome=AuditOutcome.SUCCESS,
         subject=session.user,
-        actor=session.user,
+        actor=actor or session.user,
         client=client,
         detail={
             "session": session.pk,
