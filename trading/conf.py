@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from accounts import conf as accounts_conf
 
-# K5 (KB3279): after an IB Key push approved with the PIN the session lasts 12 hours, after
+# K5: after an IB Key push approved with the PIN the session lasts 12 hours, after
 # one approved with biometrics 30 hours. Every other way in (a card's response, IB Key's
 # offline challenge, whose PIN-or-biometric step happens out of our sight, the password
 # alone of an opted-out user, L6) gets the shorter, PIN-like 12 hours.

@@ -27,3 +27,10 @@ def test_docs_page_uses_local_assets(client):
     assert response.status_code == 200
     assert b"cdn." not in response.content
     assert b"swagger-ui" in response.content
+
+
+def test_unknown_call_is_a_json_404(client):
+    response = client.get("/api/trading/nothing/here")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"

@@ -145,8 +145,8 @@ def _still_allowed(session: TradingSession, now: datetime, client: ClientInfo) -
         )
     access = temporary_access(authenticator=device.authenticator, channel=Channel.TRADING, at=now)
     if not access.allowed:
-        trading_access_refused(user=user, device=device, message=access.message, client=client)
-        trading_session_end(session=session, reason="temporary_window", client=client)
+        if trading_session_end(session=session, reason="temporary_window", client=client):
+            trading_access_refused(user=user, device=device, message=access.message, client=client)
         raise TradingError(403, "access_refused", access.message)
 
 
