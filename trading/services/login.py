@@ -2,7 +2,10 @@
 (login_password_check: L1-L3 and the audit trail), then the device step (challenge_issue
 or push_create, then second_factor_verify or push_login_verify). An opted-out user's
 password alone opens the session (L6); a temporary device opens it only inside its trading
-window (T2, T3)."""
+window (T2, T3).
+
+Each step is several transactions on purpose, as on the portal: a refusal is raised, and
+the failure it counted and audited must stay written (L3)."""
 
 from __future__ import annotations
 
@@ -63,13 +66,19 @@ def trading_challenge_issue(
     """Ask the chosen device (the strongest when none is named, L4): an IB Key push, or a
     challenge; another user's or an inactive device is refused and nothing is issued."""
     pending = pending_find(login_id)
-    devices = SecurityDevice.objects.select_related("authenticator").filter(
-        user=pending.user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
-    )
     if device_id is None:
         chosen = next(iter(active_devices(pending.user)), None)
     else:
-        chosen = devices.filter(pk=device_id).first()
+        chosen = (
+            SecurityDevice.objects.select_related("authenticator")
+            .filter(
+                pk=device_id,
+                user=pending.user,
+                confirmed=True,
+                authenticator__state=Authenticator.State.ACTIVE,
+            )
+            .first()
+        )
     if chosen is None:
         raise unknown_device()
     return factor_ask(device=chosen, attempt=pending.attempt, fallback=fallback, client=client)

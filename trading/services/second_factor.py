@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from accounts.client_info import ClientInfo
 from accounts.models import User
 from devices.models import Challenge, PushRequest, SecurityDevice
 from devices.services.challenges import challenge_issue
 from devices.services.push import push_create, push_login_verify
+from devices.services.sms import sms_code_resend
 from devices.services.verification import second_factor_verify
 
+from ..errors import TradingError
 from ..models import ApprovalMethod
 
 
@@ -31,9 +35,15 @@ def factor_ask(
     *, device: SecurityDevice, attempt: str, fallback: bool, client: ClientInfo
 ) -> Challenge | PushRequest:
     """A push for IB Key (K2) unless the client asks for the offline challenge; a
-    challenge (or an SMS code, or nothing to show for one-time-code cards) otherwise."""
+    challenge (or an SMS code, or nothing to show for one-time-code cards) otherwise. A
+    second SMS for the same login is a resend, with the portal's limits (S1)."""
     if device.authenticator.kind_behaviour.uses_push and not fallback:
         return push_create(device=device, attempt=attempt, client=client)
+    if device.authenticator.kind == "sms" and device.challenges.filter(attempt=attempt).exists():
+        try:
+            return sms_code_resend(device=device, attempt=attempt)
+        except ValidationError as error:
+            raise TradingError(429, "too_many_codes", " ".join(error.messages)) from error
     return challenge_issue(device=device, attempt=attempt)
 
 
