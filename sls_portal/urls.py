@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("simulators/phone/", include("devices.simulators.phone_urls")),
     path("simulators/", include("devices.simulators.urls")),
+    path("api/trading/", include("trading.urls")),
     path("enrol/", include("devices.enrolment_urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("accounts.settings_urls")),

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "accounts",
     "devices",
     "withdrawals",
+    "ninja",
+    "trading",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,48 @@
+"""Support ends a trading session in the admin (a caller's stolen laptop): the token stops
+working at once and the audit trail names the agent."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import AuditEvent, AuditEventType
+from tests.factories import StaffFactory
+from tests.login_helpers import full_login
+from trading.models import TradingSession
+
+from .api import card_login, get, token_of
+
+pytestmark = pytest.mark.django_db
+
+SESSIONS = "admin:trading_tradingsession_changelist"
+
+
+def test_admin_ends_a_trading_session(client, user, password):
+    token = token_of(card_login(client, user.username, password))
+    agent = StaffFactory(is_superuser=True)
+    desk = Client()
+    full_login(desk, agent.username, password)
+
+    listing = desk.get(reverse(SESSIONS))
+    response = desk.post(
+        reverse(SESSIONS),
+        {"action": "end_sessions", "_selected_action": [TradingSession.objects.get().pk]},
+        follow=True,
+    )
+
+    assert user.username in listing.content.decode()
+    assert token not in listing.content.decode()
+    assert "Trading sessions ended: 1." in response.content.decode()
+    assert get(client, "/me", token).json()["error"] == "session_ended"
+    ended = AuditEvent.objects.get(event_type=AuditEventType.TRADING_SESSION_ENDED)
+    assert ended.actor == agent
+    assert ended.detail["reason"] == "revoked"
+
+
+def test_support_without_the_permission_cannot_end_sessions(client, support_agent, password):
+    desk = Client()
+    full_login(desk, support_agent.username, password)
+
+    assert desk.get(reverse(SESSIONS)).status_code == 403

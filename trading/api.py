@@ -1,0 +1,245 @@
+"""The trading-platform channel: a JSON API (OpenAPI schema at /api/trading/openapi.json,
+docs at /api/trading/docs) that logs in by the portal's own services and answers with an
+expiring bearer token. Views are thin: a schema parses, a service acts, a dict answers.
+
+No cookies are read or set, so cross-site request forgery has nothing to ride on; every
+authenticated call carries `Authorization: Bearer <token>` itself."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.responses import codes_4xx
+from ninja.security import HttpBearer
+
+from accounts.client_info import ClientInfo
+from accounts.forms import PasswordStepForm
+from devices.models import PushRequest, SecurityDevice
+
+from . import schemas
+from .errors import TradingError
+from .models import TradingSession
+from .selectors import session_allows
+from .services.extend import (
+    trading_reauthentication_begin,
+    trading_reauthentication_push_state,
+    trading_session_extend,
+)
+from .services.login import (
+    trading_challenge_issue,
+    trading_login_begin,
+    trading_push_state,
+    trading_second_factor_verify,
+)
+from .services.second_factor import FactorAnswer
+from .services.sessions import trading_session_check, trading_session_end
+
+
+class SessionToken(HttpBearer):
+    """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> TradingSession:
+        return trading_session_check(token=token, client=ClientInfo.from_request(request))
+
+
+api = NinjaAPI(
+    title="SLS trading platform",
+    version="1",
+    description="Log in as the trading desktop does: password, then the security device.",
+    urls_namespace="trading_api",
+)
+ERRORS = {code: schemas.ErrorOut for code in codes_4xx}
+
+
+def _error(request: HttpRequest, status: int, code: str, detail) -> HttpResponse:
+    return api.create_response(request, {"error": code, "detail": detail}, status=status)
+
+
+@api.exception_handler(TradingError)
+def _trading_error(request: HttpRequest, exc: TradingError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, "unauthenticated", "Send the header 'Authorization: Bearer <token>'."
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid_input", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "bad_request", str(exc))
+
+
+@api.post("/login", response={200: schemas.LoginOut, **ERRORS}, tags=["login"])
+def login(request: HttpRequest, payload: schemas.LoginIn):
+    """Step one: user name and password. An opted-out user gets a token at once (L6)."""
+    form = PasswordStepForm(payload.dict())
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        raise TradingError(400, "bad_input", first)
+    begun = trading_login_begin(
+        username=form.cleaned_data["username"],
+        password=form.cleaned_data["password"],
+        client=ClientInfo.from_request(request),
+    )
+    if begun.session is not None:
+        return _authenticated(begun.session.session, begun.session.token)
+    return {
+        "status": "second_factor_required",
+        "login_id": begun.login_id,
+        "login_expires_at": begun.pending.expires_at,
+        "devices": [_device_out(device) for device in begun.devices],
+    }
+
+
+@api.post("/login/challenge", response={200: schemas.AskOut, **ERRORS}, tags=["login"])
+def login_challenge(request: HttpRequest, payload: schemas.ChallengeIn):
+    """Step two begins: a push to the IB Key app, or a challenge for the chosen device."""
+    asked = trading_challenge_issue(
+        login_id=payload.login_id,
+        device_id=payload.device_id,
+        fallback=payload.fallback,
+        client=ClientInfo.from_request(request),
+    )
+    return _ask_out(asked)
+
+
+@api.post("/login/push-state", response={200: schemas.PushStateOut, **ERRORS}, tags=["login"])
+def login_push_state(request: HttpRequest, payload: schemas.PushStateIn):
+    """Poll until the phone has answered: pending, approved, denied or expired."""
+    return {"status": trading_push_state(login_id=payload.login_id, push_id=payload.push_id)}
+
+
+@api.post("/login/verify", response={200: schemas.LoginOut, **ERRORS}, tags=["login"])
+def login_verify(request: HttpRequest, payload: schemas.VerifyIn):
+    """Step two ends: the approved push's id, or the device's response to the challenge."""
+    opened = trading_second_factor_verify(
+        login_id=payload.login_id,
+        answer=FactorAnswer(
+            device_id=payload.device_id,
+            challenge_id=payload.challenge_id,
+            response=payload.response,
+            push_id=payload.push_id,
+        ),
+        client=ClientInfo.from_request(request),
+    )
+    return _authenticated(opened.session, opened.token)
+
+
+@api.get("/me", auth=SessionToken(), response={200: schemas.SessionOut, **ERRORS}, tags=["session"])
+def me(request: HttpRequest):
+    """The session: who, by which device and approval, until when, and what it allows."""
+    return _session_out(request.auth)
+
+
+@api.post(
+    "/session/reauthenticate",
+    auth=SessionToken(),
+    response={200: schemas.AskOut, **ERRORS},
+    tags=["session"],
+)
+def session_reauthenticate(request: HttpRequest, payload: schemas.ReauthenticateIn):
+    """K5: ask the session's device again, to extend the session."""
+    asked = trading_reauthentication_begin(
+        session=request.auth, fallback=payload.fallback, client=ClientInfo.from_request(request)
+    )
+    return _ask_out(asked)
+
+
+@api.post(
+    "/session/push-state",
+    auth=SessionToken(),
+    response={200: schemas.PushStateOut, **ERRORS},
+    tags=["session"],
+)
+def session_push_state(request: HttpRequest, payload: schemas.ReauthPushStateIn):
+    return {
+        "status": trading_reauthentication_push_state(session=request.auth, push_id=payload.push_id)
+    }
+
+
+@api.post(
+    "/session/extend",
+    auth=SessionToken(),
+    response={200: schemas.SessionOut, **ERRORS},
+    tags=["session"],
+)
+def session_extend(request: HttpRequest, payload: schemas.ExtendIn):
+    """K5: the fresh answer (or the password, L6) runs the session's full length again."""
+    session = trading_session_extend(
+        session=request.auth,
+        answer=FactorAnswer(
+            challenge_id=payload.challenge_id, response=payload.response, push_id=payload.push_id
+        ),
+        password=payload.password,
+        client=ClientInfo.from_request(request),
+    )
+    return _session_out(session)
+
+
+@api.post(
+    "/logout", auth=SessionToken(), response={200: schemas.LogoutOut, **ERRORS}, tags=["session"]
+)
+def logout(request: HttpRequest):
+    """End the session on the server: the token stops working at once."""
+    trading_session_end(
+        session=request.auth, reason="logout", client=ClientInfo.from_request(request)
+    )
+    return {"status": "ended"}
+
+
+def _authenticated(session: TradingSession, token: str) -> dict:
+    return {"status": "authenticated", "token": token, "session": _session_out(session)}
+
+
+def _session_out(session: TradingSession) -> dict:
+    user = session.user
+    return {
+        "user": user.username,
+        "account": user.account.number if user.account_id else None,
+        "device": _device_out(session.device) if session.device else None,
+        "approval_method": session.approval_method,
+        "authenticated_at": session.authenticated_at,
+        "expires_at": session.expires_at,
+        "allows": session_allows(session),
+    }
+
+
+def _device_out(device: SecurityDevice) -> dict:
+    kind = device.authenticator.kind_behaviour
+    return {
+        "id": device.pk,
+        "kind": kind.code,
+        "label": kind.label,
+        "uses_push": kind.uses_push,
+        "temporary": kind.temporary,
+    }
+
+
+def _ask_out(asked) -> dict:
+    if isinstance(asked, PushRequest):
+        return {
+            "type": "push",
+            "device_id": asked.device_id,
+            "push_id": asked.pk,
+            "number": asked.number,
+            "expires_at": asked.expires_at,
+        }
+    kind = asked.device.authenticator.kind_behaviour
+    return {
+        "type": "challenge",
+        "device_id": asked.device_id,
+        "challenge_id": asked.pk,
+        "challenge": asked.value,
+        "prompt": kind.prompt(asked.value),
+        "response_label": kind.response_label,
+        "expires_at": asked.expires_at,
+    }

@@ -1,0 +1,48 @@
+"""Refusals of the trading channel: an HTTP status, a stable code for programs and the
+words for people. The API turns each into one JSON body, `{"error": code, "detail": …}`."""
+
+from __future__ import annotations
+
+from accounts.services.login import INVALID_CREDENTIALS
+
+LOGIN_FAILED = "Login failed"
+
+
+class TradingError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def invalid_credentials() -> TradingError:
+    """L2: unknown user, wrong password, inactive or locked user: one answer."""
+    return TradingError(401, "invalid_credentials", INVALID_CREDENTIALS)
+
+
+def login_failed() -> TradingError:
+    """L5: a wrong, malformed, replayed or foreign second factor."""
+    return TradingError(401, "login_failed", LOGIN_FAILED)
+
+
+def login_expired() -> TradingError:
+    return TradingError(
+        401,
+        "login_expired",
+        "This login is unknown, finished or older than 5 minutes. Start again with your "
+        "user name and password.",
+    )
+
+
+def no_device() -> TradingError:
+    return TradingError(
+        403,
+        "no_device",
+        "You have no active security device. Log in to Client Portal to enrol one, or call "
+        "your regional Client Services Center.",
+    )
+
+
+def unknown_device() -> TradingError:
+    return TradingError(404, "unknown_device", "That is not one of your active devices.")

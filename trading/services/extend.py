@@ -1,0 +1,99 @@
+"""K5: "as long as the user authenticates at least once in that period". A live session
+asks its device again (a push for IB Key, else a challenge) and a right answer runs the
+session's full length again from then. A session opened with the password alone (L6) is
+extended with the password. Wrong answers count towards the lockout (L3), and a session
+whose user gets locked ends."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.services.lockout import lockout_is_active
+from accounts.services.login import login_password_check
+from devices.models import Challenge, PushRequest
+from devices.services.push import PushState, push_state
+
+from ..errors import TradingError, invalid_credentials, login_failed
+from ..models import ApprovalMethod, PendingTradingLogin, TradingSession
+from .pending import pending_open
+from .second_factor import FactorAnswer, factor_ask, factor_check
+from .sessions import trading_session_end, trading_session_prolong
+
+
+def trading_reauthentication_begin(
+    *, session: TradingSession, fallback: bool, client: ClientInfo
+) -> Challenge | PushRequest:
+    """Ask the session's own device again; an earlier unanswered request is dropped."""
+    if session.device is None:
+        raise _password_session()
+    _, pending = pending_open(user=session.user, session=session)
+    return factor_ask(
+        device=session.device, attempt=pending.attempt, fallback=fallback, client=client
+    )
+
+
+def trading_reauthentication_push_state(*, session: TradingSession, push_id: int) -> PushState:
+    pending = _pending(session)
+    return push_state(user=session.user, push_id=push_id, attempt=pending.attempt)
+
+
+def trading_session_extend(
+    *, session: TradingSession, answer: FactorAnswer, password: str, client: ClientInfo
+) -> TradingSession:
+    """Extend on a fresh authentication, by the same device that opened the session."""
+    if session.device is None:
+        check = login_password_check(
+            username=session.user.username, password=password, client=client
+        )
+        if not check.accepted:
+            _end_if_locked(session, client)
+            raise invalid_credentials()
+        return trading_session_prolong(
+            session=session, device=None, method=ApprovalMethod.PASSWORD, client=client
+        )
+    pending = _pending(session)
+    own_device = FactorAnswer(
+        device_id=session.device_id,
+        challenge_id=answer.challenge_id,
+        response=answer.response,
+        push_id=answer.push_id,
+    )
+    verified = factor_check(
+        user=session.user, answer=own_device, attempt=pending.attempt, client=client
+    )
+    if verified is None or verified[0].pk != session.device_id:
+        _end_if_locked(session, client)
+        raise login_failed()
+    pending.delete()
+    return trading_session_prolong(
+        session=session, device=session.device, method=verified[1], client=client
+    )
+
+
+def _pending(session: TradingSession) -> PendingTradingLogin:
+    pending = PendingTradingLogin.objects.filter(
+        session=session, expires_at__gt=timezone.now()
+    ).first()
+    if pending is None:
+        raise TradingError(
+            409,
+            "no_reauthentication",
+            "Ask your device first: POST /api/trading/session/reauthenticate.",
+        )
+    return pending
+
+
+def _password_session() -> TradingError:
+    return TradingError(
+        409,
+        "password_session",
+        "This session was opened with the password alone; extend it with your password.",
+    )
+
+
+def _end_if_locked(session: TradingSession, client: ClientInfo) -> None:
+    user = session.user
+    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
+    if lockout_is_active(user=user, at=timezone.now()):
+        trading_session_end(session=session, reason="locked", client=client)

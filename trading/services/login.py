@@ -1,0 +1,119 @@
+"""Logging in on the trading channel with the portal's own services: the password step
+(login_password_check: L1-L3 and the audit trail), then the device step (challenge_issue
+or push_create, then second_factor_verify or push_login_verify). An opted-out user's
+password alone opens the session (L6); a temporary device opens it only inside its trading
+window (T2, T3).
+
+Each step is several transactions on purpose, as on the portal: a refusal is raised, and
+the failure it counted and audited must stay written (L3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.services.lockout import lockout_is_active
+from accounts.services.login import login_password_check, login_step_failed, login_succeeded
+from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
+from devices.selectors import active_devices
+from devices.services.push import PushState, push_state
+from devices.temporary import Channel, temporary_access
+
+from ..errors import TradingError, invalid_credentials, login_failed, no_device, unknown_device
+from ..models import ApprovalMethod, PendingTradingLogin
+from ..selectors import is_opted_out
+from .pending import pending_find, pending_open
+from .second_factor import FactorAnswer, factor_ask, factor_check
+from .sessions import OpenedSession, trading_access_refused, trading_session_start
+
+
+@dataclass(frozen=True)
+class LoginBegun:
+    """Either a session already (L6), or a pending login and the devices to choose from."""
+
+    session: OpenedSession | None = None
+    login_id: str = ""
+    pending: PendingTradingLogin | None = None
+    devices: list[SecurityDevice] = field(default_factory=list)
+
+
+def trading_login_begin(*, username: str, password: str, client: ClientInfo) -> LoginBegun:
+    """The password step. The check runs in its own transaction and is not rolled back by
+    the refusal that follows, so a wrong password is counted (L3) and audited."""
+    check = login_password_check(username=username, password=password, client=client)
+    if not check.accepted:
+        raise invalid_credentials()
+    user = check.user
+    if is_opted_out(user):
+        login_succeeded(user=user, client=client)
+        return LoginBegun(
+            session=trading_session_start(
+                user=user, device=None, method=ApprovalMethod.PASSWORD, client=client
+            )
+        )
+    devices = active_devices(user)
+    if not devices:
+        raise no_device()
+    login_id, pending = pending_open(user=user)
+    return LoginBegun(login_id=login_id, pending=pending, devices=devices)
+
+
+def trading_challenge_issue(
+    *, login_id: str, device_id: int | None, fallback: bool, client: ClientInfo
+) -> Challenge | PushRequest:
+    """Ask the chosen device (the strongest when none is named, L4): an IB Key push, or a
+    challenge; another user's or an inactive device is refused and nothing is issued."""
+    pending = pending_find(login_id)
+    if device_id is None:
+        chosen = next(iter(active_devices(pending.user)), None)
+    else:
+        chosen = (
+            SecurityDevice.objects.select_related("authenticator")
+            .filter(
+                pk=device_id,
+                user=pending.user,
+                confirmed=True,
+                authenticator__state=Authenticator.State.ACTIVE,
+            )
+            .first()
+        )
+    if chosen is None:
+        raise unknown_device()
+    return factor_ask(device=chosen, attempt=pending.attempt, fallback=fallback, client=client)
+
+
+def trading_push_state(*, login_id: str, push_id: int) -> PushState:
+    """What the waiting client polls until the phone has answered."""
+    pending = pending_find(login_id)
+    return push_state(user=pending.user, push_id=push_id, attempt=pending.attempt)
+
+
+def trading_second_factor_verify(
+    *, login_id: str, answer: FactorAnswer, client: ClientInfo
+) -> OpenedSession:
+    """The device step. A wrong answer is "Login failed" and a failed attempt (L5, L3); the
+    login may be retried with a new challenge until it expires or the user is locked."""
+    pending = pending_find(login_id)
+    user = pending.user
+    if lockout_is_active(user=user, at=timezone.now()):
+        pending.delete()
+        login_step_failed(user=user, client=client, step="second_factor", reason="locked")
+        raise login_failed()
+    verified = factor_check(user=user, answer=answer, attempt=pending.attempt, client=client)
+    if verified is None:
+        user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
+        if lockout_is_active(user=user, at=timezone.now()):
+            pending.delete()
+        raise login_failed()
+    device, method = verified
+    pending.delete()
+    access = temporary_access(
+        authenticator=device.authenticator, channel=Channel.TRADING, at=timezone.now()
+    )
+    if not access.allowed:
+        trading_access_refused(user=user, device=device, message=access.message, client=client)
+        raise TradingError(403, "access_refused", access.message)
+    login_succeeded(user=user, client=client)
+    return trading_session_start(user=user, device=device, method=method, client=client)
