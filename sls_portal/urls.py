@@ -17,6 +17,7 @@ urlpatterns = [
     path("simulators/phone/", include("devices.simulators.phone_urls")),
     path("simulators/", include("devices.simulators.urls")),
     path("enrol/", include("devices.enrolment_urls")),
+    path("settings/secure-login/dsc-plus/", include("devices.order_urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]
