@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, AuditEventType
 from devices.models import Authenticator, DeviceOrder
 from devices.order_views import WIZARD_KEY
-from tests.factories import AccountFactory, DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login
 
 from .conftest import NEW_PIN, stock_card
