@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import order_views, pin_views
+from . import activation_views, order_views, pin_views
 
 app_name = "dsc_plus"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("order/pin/", order_views.order_pin_view, name="pin"),
     path("order/summary/", order_views.order_summary_view, name="summary"),
     path("order/confirmation/", order_views.order_confirmation_view, name="confirmation"),
+    path("activate/", activation_views.order_activate_view, name="activate"),
     path("change-pin/", pin_views.pin_change_view, name="pin_change"),
 ]

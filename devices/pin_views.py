@@ -49,7 +49,7 @@ def pin_change_view(request: HttpRequest) -> HttpResponse:
                 client=ClientInfo.from_request(request),
             )
         except ValidationError as refused:
-            if _locked(request.user):
+            if locked_out(request.user):
                 logout(request)
                 messages.error(request, LOCKED)
                 return redirect("accounts:login")
@@ -87,6 +87,7 @@ def _messages(form: PinChangeForm) -> list[str]:
     ]
 
 
-def _locked(user: User) -> bool:
+def locked_out(user: User) -> bool:
+    """Whether the failures just counted have locked the user out (L3)."""
     user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
     return lockout_is_active(user=user, at=timezone.now())

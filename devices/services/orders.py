@@ -81,10 +81,17 @@ def device_order_place(
     return order
 
 
-def device_order_activate(*, order: DeviceOrder, client: ClientInfo, actor: User | None) -> bool:
+def device_order_activate(
+    *,
+    order: DeviceOrder,
+    client: ClientInfo,
+    actor: User | None,
+    event_type: AuditEventType = AuditEventType.DEVICE_AUTO_ACTIVATED,
+) -> bool:
     """Activate the shipped card of `order` (locked by the caller): the replaced card and
     the temporary devices stop working. False when the card is no longer in transit
-    (reported lost on the way, say): the order is then closed without activating."""
+    (reported lost on the way, say): the order is then closed without activating.
+    `event_type` tells the trail whether time or the holder activated it."""
     card = Authenticator.objects.select_for_update().get(pk=order.authenticator_id)
     now = timezone.now()
     if card.state != Authenticator.State.SHIPPED:
@@ -92,7 +99,7 @@ def device_order_activate(*, order: DeviceOrder, client: ClientInfo, actor: User
         order.save(update_fields=["status"])
         _audit(
             order.user,
-            AuditEventType.DEVICE_AUTO_ACTIVATED,
+            event_type,
             client,
             order,
             outcome=AuditOutcome.FAILURE,
@@ -113,13 +120,7 @@ def device_order_activate(*, order: DeviceOrder, client: ClientInfo, actor: User
             state=Authenticator.State.REVOKED
         )
     ended = temporary_devices_end(user=order.user, client=client, actor=actor)
-    _audit(
-        order.user,
-        AuditEventType.DEVICE_AUTO_ACTIVATED,
-        client,
-        order,
-        temporary_devices_ended=ended,
-    )
+    _audit(order.user, event_type, client, order, temporary_devices_ended=ended)
     return True
 
 
