@@ -1,6 +1,7 @@
 """Telling a client something outside a page flow: a portal notice and the same text by
 e-mail (T6). The e-mail leaves only once the notice is committed, so a rolled-back run
-sends nothing and the next run sends it once."""
+sends nothing and the next run sends it once. The portal notice is the record; the
+e-mail is sent at most once, after the commit."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ def notice_send(*, user: User, subject: str, body: str, client: ClientInfo, kind
     notice = Notice.objects.create(user=user, subject=subject, body=body)
     recipient = user.email or (user.client.email if user.client_id else "")
     if recipient:
+        # robust: a mail server that is down is logged, and neither undoes the committed
+        # notice nor stops the run from handling the next order.
         transaction.on_commit(
-            lambda: send_mail(subject, body, None, [recipient], fail_silently=False)
+            lambda: send_mail(subject, body, None, [recipient], fail_silently=False),
+            robust=True,
         )
     audit_record(
         event_type=AuditEventType.NOTICE_SENT,

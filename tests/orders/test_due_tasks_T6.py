@@ -4,6 +4,7 @@ card three weeks after shipment, once each however often it runs."""
 from __future__ import annotations
 
 import datetime
+import smtplib
 from io import StringIO
 
 import pytest
@@ -20,7 +21,7 @@ from devices.services.due_tasks import due_tasks_run
 from devices.services.temporary import device_report, online_card_issue, passcode_issue
 from tests.factories import UserFactory
 
-from .conftest import place, stock_card
+from .conftest import place, rich_client_user, stock_card
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,21 @@ def test_T6_a_card_lost_in_transit_is_not_activated(
 def test_T6_due_tasks_report_is_empty_when_nothing_is_due(db):
     report = due_tasks_run()
     assert (report.approaching, report.imminent, report.activated) == ([], [], [])
+
+
+def test_T6_a_mail_server_down_does_not_stop_the_run(
+    order, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The notice stays on the portal and the next order is still handled."""
+    other = rich_client_user()
+    stock_card()
+    with time_machine.travel(SHIPPED, tick=False):
+        place(other)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("accounts.services.notices.send_mail", refuse)
+    output = run_at(SHIPPED + 14 * DAY, django_capture_on_commit_callbacks)
+    assert "approaching notices: 2" in output
+    assert Notice.objects.count() == 2
