@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from devices.models import DeviceOrder
 from tests.factories import DEFAULT_PASSWORD
-from tests.orders.conftest import NEW_PIN, rich_client_user, stock_card
+from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
 from .helpers import device_step, expect_welcome, keypad_response, log_in
 

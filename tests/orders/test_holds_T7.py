@@ -10,7 +10,7 @@ from accounts.models import AuditEvent, AuditEventType
 from devices.models import DeviceOrder
 from devices.services.temporary import device_report, device_return_record
 
-from .conftest import place
+from .helpers import place
 
 pytestmark = pytest.mark.django_db
 

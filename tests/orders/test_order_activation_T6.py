@@ -14,7 +14,7 @@ from devices.selectors import active_devices
 from devices.simulators.cards import card_respond
 from tests.factories import DEFAULT_PIN
 
-from .conftest import NEW_PIN, place
+from .helpers import NEW_PIN, place
 
 pytestmark = pytest.mark.django_db
 

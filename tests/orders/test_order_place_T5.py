@@ -25,7 +25,7 @@ from devices.services.orders import (
 from devices.services.temporary import device_report
 from tests.factories import AccountFactory, UserFactory
 
-from .conftest import NEW_PIN, US_ADDRESS, place, rich_client_user, stock_card
+from .helpers import NEW_PIN, US_ADDRESS, place, rich_client_user, stock_card
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from devices.order_views import WIZARD_KEY
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login
 
-from .conftest import NEW_PIN, stock_card
+from .helpers import NEW_PIN, stock_card
 
 pytestmark = pytest.mark.django_db
 
