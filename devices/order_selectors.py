@@ -27,6 +27,10 @@ NOT_ELIGIBLE = (
     "replacement for a lost or damaged DSC+ (call Client Services first for a temporary "
     "passcode, then print your online security card)."
 )
+ONLINE_CARD_FIRST = (
+    "Before ordering a replacement, print or save your online security card and log in with "
+    "it (KB1943): it keeps you in for the 21 days the new card may take to arrive."
+)
 OTHER_CURRENCY = (
     "Your account's base currency is {currency}: Client Services can confirm whether its "
     "equity is above USD 1,000,000."
@@ -58,7 +62,9 @@ def replaced_dsc_plus(user: User) -> Authenticator | None:
     if reported is not None:
         return reported
     on_online_card = SecurityDevice.objects.filter(
-        user=user, authenticator__kind="online_card", authenticator__state="active"
+        user=user,
+        authenticator__kind="online_card",
+        authenticator__state=Authenticator.State.ACTIVE,
     ).exists()
     if on_online_card:
         return cards.filter(state=Authenticator.State.ACTIVE).order_by("-pk").first()
@@ -75,6 +81,8 @@ def dsc_plus_eligibility(user: User) -> Eligibility:
             False,
             ORDER_OPEN.format(placed=order.placed_at, activates=order.auto_activate_at),
         )
+    if _on_passcode_without_online_card(user):
+        return Eligibility(False, ONLINE_CARD_FIRST)
     replaces = replaced_dsc_plus(user)
     if replaces is not None:
         return Eligibility(True, replaces=replaces)
@@ -89,6 +97,19 @@ def dsc_plus_eligibility(user: User) -> Eligibility:
     if account.equity > EQUITY_THRESHOLD_USD:
         return Eligibility(True)
     return Eligibility(False, NOT_ELIGIBLE)
+
+
+def _on_passcode_without_online_card(user: User) -> bool:
+    """A temporary passcode lasts 2 days at full access, less than a delivery may take, so
+    the online card comes first (SPEC T5: ordered "after the online card is active")."""
+    active_kinds = set(
+        SecurityDevice.objects.filter(
+            user=user,
+            authenticator__state=Authenticator.State.ACTIVE,
+            authenticator__kind__in=("temporary_passcode", "online_card"),
+        ).values_list("authenticator__kind", flat=True)
+    )
+    return active_kinds == {"temporary_passcode"}
 
 
 def hold_accounts(user: User) -> QuerySet[Account]:

@@ -44,7 +44,10 @@ def client_address_change(*, user: User, address: Address, client: ClientInfo) -
     record.city = address.city
     record.postal_code = address.postal_code
     record.address_country = address.country
-    record.full_clean(exclude=[f.name for f in Client._meta.fields if f.name not in ADDRESS_FIELDS])
+    # Only the address is checked: the rest of the record is not this change's business.
+    record.clean_fields(
+        exclude=[f.name for f in Client._meta.fields if f.name not in ADDRESS_FIELDS]
+    )
     if not Address.of(record).complete:
         raise ValidationError("Street address, city, postal code and country are all required.")
     record.save(update_fields=list(ADDRESS_FIELDS))

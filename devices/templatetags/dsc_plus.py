@@ -12,7 +12,10 @@ register = template.Library()
 @register.inclusion_tag("devices/_dsc_plus_panel.html", takes_context=True)
 def dsc_plus_panel(context: template.Context) -> dict:
     user = context["request"].user
+    if user.client_id is None:
+        return {"shown": False}
     return {
+        "shown": True,
         "order": open_order(user),
         "eligibility": dsc_plus_eligibility(user),
         "pin_cards": pin_card_devices(user),

@@ -9,21 +9,23 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.addresses import Address
 from devices.crypto import secret_decrypt
 from devices.models import Authenticator, DeviceOrder, SecurityDevice
-from devices.order_selectors import dsc_plus_eligibility
+from devices.order_selectors import ONLINE_CARD_FIRST, dsc_plus_eligibility
 from devices.services.orders import (
     ALREADY_ORDERED,
     OUT_OF_STOCK,
     WRONG_ACCOUNT,
     device_order_place,
 )
-from devices.services.temporary import device_report
-from tests.factories import AccountFactory, UserFactory
+from devices.services.temporary import device_report, online_card_issue, passcode_issue
+from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
+from tests.login_helpers import full_login
 
 from .helpers import NEW_PIN, US_ADDRESS, place, rich_client_user, stock_card
 
@@ -143,3 +145,41 @@ def test_T5_ineligible_user_cannot_place_an_order(db, card):
         place(poor)
     card.refresh_from_db()
     assert card.state == Authenticator.State.IN_STOCK
+
+
+def test_T5_replacement_waits_for_the_online_card(db, support_agent):
+    user = UserFactory(account__equity=Decimal("5000.00"))
+    lost = user.securitydevice_set.get().authenticator
+    device_report(authenticator=lost, state="lost", agent=support_agent, client=SYSTEM)
+    passcode_issue(
+        user=user,
+        agent=support_agent,
+        confirmed=["date_of_birth", "citizenship"],
+        reason="lost",
+        client=SYSTEM,
+    )
+    eligibility = dsc_plus_eligibility(user)
+    assert not eligibility.allowed and eligibility.reason == ONLINE_CARD_FIRST
+    online_card_issue(user=user, client=SYSTEM)
+    assert dsc_plus_eligibility(user).replaces == lost
+
+
+def test_T5_holder_of_a_missing_dsc_plus_on_the_online_card_may_replace_it(db, support_agent):
+    user = UserFactory(account__equity=Decimal("5000.00"))
+    missing = user.securitydevice_set.get().authenticator
+    passcode_issue(
+        user=user,
+        agent=support_agent,
+        confirmed=["date_of_birth", "citizenship"],
+        reason="unavailable",
+        client=SYSTEM,
+    )
+    online_card_issue(user=user, client=SYSTEM)
+    assert dsc_plus_eligibility(user).replaces == missing
+
+
+def test_T5_staff_see_no_dsc_plus_box(client, support_agent):
+    full_login(client, support_agent.username, DEFAULT_PASSWORD)
+    page = client.get(reverse("accounts:secure_login"))
+    assert page.status_code == 200
+    assert "Digital Security Card+" not in page.content.decode()
