@@ -20,6 +20,7 @@ urlpatterns = [
     path("enrol/", include("devices.enrolment_urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("accounts.settings_urls")),
+    path("settings/secure-login/dsc-plus/", include("devices.order_urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]

@@ -129,7 +129,12 @@ def sms_device_add(*, user: User, phone_number: str, client: ClientInfo) -> Secu
     return device
 
 
-def _set_pin(authenticator: Authenticator, pin: str) -> None:
+def pin_encrypted(pin: str) -> str:
+    """A card PIN as stored (D4), once it is exactly four digits 0-9."""
     if not PIN_PATTERN.fullmatch(pin):
         raise ValidationError("The PIN must be exactly 4 digits.")
-    authenticator.pin = secret_encrypt(pin.encode())
+    return secret_encrypt(pin.encode())
+
+
+def _set_pin(authenticator: Authenticator, pin: str) -> None:
+    authenticator.pin = pin_encrypted(pin)

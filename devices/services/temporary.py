@@ -18,7 +18,8 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
 from ..crypto import secret_decrypt, secret_encrypt
-from ..models import Authenticator, DeviceOrder, SecurityDevice
+from ..models import Authenticator, SecurityDevice
+from .holds import hold_keep, hold_release
 from .inventory import scc_issue
 
 PASSCODE_ALPHABET = string.ascii_uppercase + string.digits
@@ -82,7 +83,8 @@ def passcode_issue(
 def device_report(
     *, authenticator: Authenticator, state: str, agent: User, client: ClientInfo
 ) -> Authenticator:
-    """Support marks a permanent device lost or damaged: it stops working for every user."""
+    """Support marks a permanent device lost or damaged: it stops working for every user,
+    and the deposit of the order that shipped it is kept (T7)."""
     if state not in (Authenticator.State.LOST, Authenticator.State.DAMAGED):
         raise ValidationError("A device is reported lost or damaged.")
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
@@ -93,6 +95,7 @@ def device_report(
     authenticator.state = state
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
+    hold_keep(authenticator=authenticator, reason=f"Device {state}", actor=agent, client=client)
     return authenticator
 
 
@@ -109,13 +112,7 @@ def device_return_record(
     authenticator.state = Authenticator.State.RETURNED
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_RETURNED, agent, client)
-    for order in DeviceOrder.objects.select_for_update().filter(
-        authenticator=authenticator, hold=DeviceOrder.Hold.HELD
-    ):
-        order.hold = DeviceOrder.Hold.RELEASED
-        order.hold_reason = "Device returned"
-        order.save(update_fields=["hold", "hold_reason"])
-        _audit_device(authenticator, AuditEventType.HOLD_RELEASED, agent, client, order=order.pk)
+    hold_release(authenticator=authenticator, reason="Device returned", actor=agent, client=client)
     return authenticator
 
 

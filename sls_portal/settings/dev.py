@@ -11,5 +11,7 @@ os.environ.setdefault("SLS_MESSAGE_GATEWAY", "devices.gateways.outbox.OutboxGate
 # Fernet keys are 32 url-safe base64 bytes; this one is public and for demo data only.
 os.environ.setdefault("DEVICE_SECRET_KEYS", "ZGV2LW9ubHktZGV2aWNlLXNlY3JldC1rZXktMDAwMDA=")
 os.environ.setdefault("DEVICE_CELL_HMAC_KEY", "dev-only-card-cell-key")
+# Portal notices' e-mails are printed, not sent.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 from .base import *  # noqa: E402,F403

@@ -1,0 +1,17 @@
+"""Portal notices on the dashboard (T6): dismissing one marks it read."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from .decorators import verified_login_required
+from .services.notices import notice_dismiss
+
+
+@verified_login_required
+@require_POST
+def notice_dismiss_view(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice_dismiss(user=request.user, notice_id=notice_id)
+    return redirect("accounts:dashboard")

@@ -1,0 +1,88 @@
+"""Activating a delivered DSC+ early from the SLS page (KB1132 §10): the card answers a
+challenge with the PIN chosen at order; the temporary devices stop at once."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts.client_info import ClientInfo
+from accounts.decorators import verified_login_required
+
+from .order_forms import RESPONSE_MAX_LENGTH
+from .pin_views import LOCKED, locked_out
+from .services.order_activation import (
+    device_order_activate_by_holder,
+    order_activation_challenge,
+    shipped_device,
+)
+
+ATTEMPT_KEY = "sls_order_activation_attempt"
+ACTIVATED = "Your DSC+ is active. Your temporary passcode and online security card no longer work."
+
+
+class ActivationForm(forms.Form):
+    challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    response = forms.CharField(
+        label="Response from your card",
+        max_length=RESPONSE_MAX_LENGTH,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+@sensitive_post_parameters("response")
+@verified_login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_activate_view(request: HttpRequest) -> HttpResponse:
+    device = shipped_device(request.user)
+    if device is None:
+        return redirect("dsc_plus:start")
+    form = ActivationForm(request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            device_order_activate_by_holder(
+                user=request.user,
+                challenge_id=form.cleaned_data["challenge"],
+                attempt=request.session.get(ATTEMPT_KEY, ""),
+                response=form.cleaned_data["response"],
+                client=ClientInfo.from_request(request),
+            )
+        except ValidationError as refused:
+            if locked_out(request.user):
+                logout(request)
+                messages.error(request, LOCKED)
+                return redirect("accounts:login")
+            errors = refused.messages
+        else:
+            request.session.pop(ATTEMPT_KEY, None)
+            messages.success(request, ACTIVATED)
+            return redirect("accounts:secure_login")
+    elif form.is_bound:
+        errors = ["Type the response your card shows."]
+    attempt = secrets.token_urlsafe(24)
+    request.session[ATTEMPT_KEY] = attempt
+    challenge = order_activation_challenge(user=request.user, attempt=attempt)
+    return render(
+        request,
+        "devices/order_activate.html",
+        {
+            "device": device,
+            "challenge": challenge,
+            "form": ActivationForm(initial={"challenge": challenge.pk}),
+            "errors": errors,
+        },
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import activation_views, order_views, pin_views
+
+app_name = "dsc_plus"
+
+urlpatterns = [
+    path("", order_views.order_start_view, name="start"),
+    path("order/address/", order_views.order_address_view, name="address"),
+    path("order/address/change/", order_views.order_address_change_view, name="address_change"),
+    path("order/pin/", order_views.order_pin_view, name="pin"),
+    path("order/summary/", order_views.order_summary_view, name="summary"),
+    path("order/confirmation/", order_views.order_confirmation_view, name="confirmation"),
+    path("activate/", activation_views.order_activate_view, name="activate"),
+    path("change-pin/", pin_views.pin_change_view, name="pin_change"),
+]

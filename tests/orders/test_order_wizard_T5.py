@@ -1,0 +1,198 @@
+"""T5 in the portal: the wizard's steps, what it refuses, and replays that create nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent, AuditEventType
+from devices.models import Authenticator, DeviceOrder
+from devices.order_views import WIZARD_KEY
+from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
+from tests.login_helpers import full_login
+
+from .helpers import NEW_PIN, stock_card
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str) -> str:
+    return reverse(f"dsc_plus:{name}")
+
+
+def through_pin_step(portal, account_id) -> None:
+    assert portal.post(url("address")).status_code == 302
+    response = portal.post(
+        url("pin"), {"pin": NEW_PIN, "pin_again": NEW_PIN, "hold_account": account_id}
+    )
+    assert response.status_code == 302 and response["Location"] == url("summary")
+
+
+def test_T5_sls_page_offers_the_request(portal):
+    page = portal.get(reverse("accounts:secure_login"))
+    assert url("start") in page.content.decode()
+    assert "Request Physical Device" in page.content.decode()
+
+
+def test_T5_wizard_through_confirmation(portal, rich_user, card):
+    start = portal.get(url("start"))
+    assert start.context["eligibility"].allowed
+    address = portal.get(url("address"))
+    assert "1 Main Street" in address.content.decode()
+    through_pin_step(portal, rich_user.account_id)
+    summary = portal.get(url("summary"))
+    body = summary.content.decode()
+    assert rich_user.account.number in body and NEW_PIN not in body
+    assert url("pin") in body  # Back
+    placed = portal.post(url("summary"))
+    assert placed["Location"] == url("confirmation")
+    confirmation = portal.get(url("confirmation"))
+    order = DeviceOrder.objects.get()
+    assert confirmation.context["order"] == order
+    assert order.shipped_at.strftime("%Y-%m-%d") in confirmation.content.decode()
+    assert WIZARD_KEY not in portal.session
+
+
+def test_T5_back_from_the_summary_keeps_the_choices(portal, rich_user, card):
+    through_pin_step(portal, rich_user.account_id)
+    back = portal.get(url("pin"))
+    assert back.status_code == 200
+    assert back.context["form"].initial["hold_account"] == rich_user.account_id
+
+
+def test_T5_second_submission_creates_nothing(portal, rich_user, card):
+    stock_card()
+    through_pin_step(portal, rich_user.account_id)
+    portal.post(url("summary"))
+    replay = portal.post(url("summary"), follow=True)
+    assert replay.status_code == 200
+    assert "already submitted" in replay.content.decode()
+    assert DeviceOrder.objects.count() == 1
+    assert Authenticator.objects.filter(kind="dsc_plus", state="in_stock").count() == 1
+
+
+def test_T5_back_button_after_confirmation_shows_the_open_order(portal, rich_user, card):
+    through_pin_step(portal, rich_user.account_id)
+    portal.post(url("summary"))
+    for step in ("summary", "pin", "address"):
+        page = portal.get(url(step), follow=True)
+        assert page.status_code == 200
+        assert "is on its way" in page.content.decode()
+    assert DeviceOrder.objects.count() == 1
+
+
+def test_T5_same_session_submitted_twice_at_once_is_a_clear_message(portal, rich_user, card):
+    """Two tabs that both reached the summary: the second submission meets the open order."""
+    stock_card()
+    through_pin_step(portal, rich_user.account_id)
+    saved = dict(portal.session[WIZARD_KEY])
+    portal.post(url("summary"))
+    session = portal.session
+    session[WIZARD_KEY] = saved
+    session.save()
+    second = portal.post(url("summary"), follow=True)
+    assert "already submitted" in second.content.decode()
+    assert DeviceOrder.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("pin", "again"),
+    [("123", "123"), ("12345", "12345"), ("12a4", "12a4"), ("1234", "4321"), ("", "")],
+)
+def test_T5_bad_pin_is_refused(portal, rich_user, pin, again):
+    portal.post(url("address"))
+    page = portal.post(
+        url("pin"), {"pin": pin, "pin_again": again, "hold_account": rich_user.account_id}
+    )
+    assert page.status_code == 200 and page.context["form"].errors
+    assert "pin" not in portal.session[WIZARD_KEY]
+
+
+@pytest.mark.parametrize("account_id", ["stranger", "999999", "abc", "-1", "1" * 40])
+def test_T5_another_users_account_id_is_refused(portal, account_id):
+    stranger = AccountFactory()
+    value = stranger.pk if account_id == "stranger" else account_id
+    portal.post(url("address"))
+    page = portal.post(url("pin"), {"pin": NEW_PIN, "pin_again": NEW_PIN, "hold_account": value})
+    assert page.status_code == 200
+    assert "Choose one of your own accounts." in page.context["form"].errors["hold_account"]
+
+
+def test_T5_summary_without_the_earlier_steps_goes_back_to_the_start(portal, card):
+    assert portal.post(url("summary"))["Location"] == url("start")
+    assert not DeviceOrder.objects.exists()
+
+
+def test_T5_no_card_in_stock_is_a_clear_message(portal, rich_user):
+    through_pin_step(portal, rich_user.account_id)
+    page = portal.post(url("summary"))
+    assert page.status_code == 200
+    assert "No Digital Security Card+ is in stock" in page.content.decode()
+    assert not DeviceOrder.objects.exists()
+    assert WIZARD_KEY in portal.session
+
+
+def test_T5_change_address_is_validated_and_audited(portal, rich_user):
+    page = portal.post(
+        url("address_change"),
+        {
+            "address_line": "5 Rue de Rivoli",
+            "city": "Paris",
+            "postal_code": "75001",
+            "country": "FR",
+        },
+    )
+    assert page["Location"] == url("address")
+    rich_user.client.refresh_from_db()
+    assert (rich_user.client.city, rich_user.client.address_country.code) == ("Paris", "FR")
+    event = AuditEvent.objects.get(event_type=AuditEventType.ADDRESS_CHANGED)
+    assert event.detail == {"from_country": "US", "to_country": "FR"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"address_line": "x", "city": "Paris", "postal_code": "75001", "country": "FR"},
+        {"address_line": "5 Rue", "city": "Paris", "postal_code": "75001", "country": "XX"},
+        {"address_line": "5 Rue", "city": "Paris", "postal_code": "75001", "country": "FR'--"},
+        {"address_line": "A" * 201, "city": "Paris", "postal_code": "75001", "country": "FR"},
+        {"address_line": "5 Rue", "city": "!!!", "postal_code": "75001", "country": "FR"},
+        {"address_line": "5 Rue\x00", "city": "Paris", "postal_code": "75001", "country": "FR"},
+        {"address_line": "5 Rue", "city": "Paris", "postal_code": "<script>", "country": "FR"},
+        {"address_line": "1 Main", "city": "Springfield", "postal_code": "ABCDE", "country": "US"},
+        {"address_line": ["a", "b"], "city": "P" * 5000, "postal_code": "", "country": ""},
+    ],
+)
+def test_T5_garbage_address_is_refused(portal, rich_user, data):
+    page = portal.post(url("address_change"), data)
+    assert page.status_code == 200 and page.context["form"].errors
+    rich_user.client.refresh_from_db()
+    assert rich_user.client.city == "Springfield"
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.ADDRESS_CHANGED).exists()
+
+
+def test_T5_incomplete_address_cannot_continue(client, db):
+    user = UserFactory(device="scc", account__equity=Decimal("2000000.00"))
+    full_login(client, user.username, DEFAULT_PASSWORD)
+    page = client.post(url("address"), follow=True)
+    assert "Change Address" in page.content.decode()
+    assert WIZARD_KEY not in client.session
+
+
+def test_T5_ineligible_user_sees_why(client, db):
+    user = UserFactory(device="scc", account__equity=Decimal("999999.99"))
+    full_login(client, user.username, DEFAULT_PASSWORD)
+    page = client.get(url("start"))
+    assert "USD 1,000,000" in page.content.decode()
+    assert client.get(url("address"))["Location"] == url("start")
+    assert client.post(url("address_change"), {})["Location"] == url("start")
+
+
+def test_T5_wizard_needs_a_verified_login(client, rich_user):
+    for step in ("start", "address", "pin", "summary", "confirmation", "pin_change"):
+        response = client.get(url(step))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
