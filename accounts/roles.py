@@ -13,7 +13,7 @@ SECURITY_TEAM_GROUP = "Security Team"
 
 # Least privilege: find a caller, read the trail, lift a lock; issue a temporary passcode,
 # mark a device lost or damaged or returned, list the temporary devices (T1); no edits of
-# users, groups or device rows, no card stock.
+# users, groups or device rows, no card stock; see and end trading-platform sessions.
 SUPPORT_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "lift_lockout"),
@@ -25,6 +25,8 @@ SUPPORT_PERMISSIONS = [
     ("devices", "issue_temporary_passcode"),
     ("devices", "report_device"),
     ("devices", "record_device_return"),
+    ("trading", "view_tradingsession"),
+    ("trading", "end_tradingsession"),
 ]
 
 # Least privilege: read what a request is about, then approve or reject it (O3); the

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 SESSIONS = "admin:trading_tradingsession_changelist"
 
 
-def test_admin_ends_a_trading_session(client, user, password):
+def test_support_ends_a_trading_session(client, user, support_agent, password):
     token = token_of(card_login(client, user.username, password))
-    agent = StaffFactory(is_superuser=True)
+    agent = support_agent
     desk = Client()
     full_login(desk, agent.username, password)
 
@@ -41,8 +41,16 @@ def test_admin_ends_a_trading_session(client, user, password):
     assert ended.detail["reason"] == "revoked"
 
 
-def test_support_without_the_permission_cannot_end_sessions(client, support_agent, password):
+def test_staff_without_the_permission_cannot_see_or_end_sessions(client, user, password):
+    card_login(client, user.username, password)
+    clerk = StaffFactory(username="clerk")
     desk = Client()
-    full_login(desk, support_agent.username, password)
+    full_login(desk, clerk.username, password)
 
     assert desk.get(reverse(SESSIONS)).status_code == 403
+    response = desk.post(
+        reverse(SESSIONS),
+        {"action": "end_sessions", "_selected_action": [TradingSession.objects.get().pk]},
+    )
+    assert response.status_code == 403
+    assert TradingSession.objects.get().ended_at is None
