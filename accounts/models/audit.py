@@ -47,6 +47,9 @@ class AuditEventType(models.TextChoices):
     TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"
     TRADING_SESSION_EXTENDED = "trading.session_extended", "Trading platform session extended"
     TRADING_SESSION_ENDED = "trading.session_ended", "Trading platform session ended"
+    WITHDRAWAL_REQUESTED = "withdrawal.requested", "Withdrawal requested"
+    WITHDRAWAL_ACCEPTED = "withdrawal.accepted", "Withdrawal accepted"
+    WITHDRAWAL_REFUSED = "withdrawal.refused", "Withdrawal refused"
 
 
 class AuditOutcome(models.TextChoices):
