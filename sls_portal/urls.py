@@ -18,6 +18,7 @@ urlpatterns = [
     path("simulators/", include("devices.simulators.urls")),
     path("enrol/", include("devices.enrolment_urls")),
     path("help/", include("accounts.help_urls")),
+    path("withdrawals/", include("withdrawals.urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]

@@ -95,6 +95,11 @@ class WithdrawalIntent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set when the approval was accepted: a second submit of the same approval (a
+    # double-click) is refused, and the page can then show the withdrawal already made.
+    withdrawal = models.OneToOneField(
+        Withdrawal, on_delete=models.PROTECT, null=True, blank=True, related_name="intent"
+    )
 
     def __str__(self) -> str:
         return f"intent {self.pk}: {self.amount} to {self.destination}"

@@ -120,6 +120,8 @@ def _decide(*, user, account, amount, destination, step_up, client):
         business_day=capacity.business_day,
         created_at=now,
     )
+    intent.withdrawal = withdrawal
+    intent.save(update_fields=["withdrawal"])
     audit_record(
         event_type=AuditEventType.WITHDRAWAL_ACCEPTED,
         outcome=AuditOutcome.SUCCESS,
