@@ -65,7 +65,7 @@ def withdrawal_view(request: HttpRequest) -> HttpResponse:
         "capacity": withdrawal_capacity(user, user.account, timezone.now()),
         "history": withdrawal_history(user)[:HISTORY_ROWS],
     }
-    return render(request, "withdrawals/withdraw.html", context, status=200)
+    return render(request, "withdrawals/withdraw.html", context)
 
 
 @sensitive_post_parameters("response")

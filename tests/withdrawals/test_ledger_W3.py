@@ -12,11 +12,13 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, AuditEventType
 from tests.devices.conftest import make_holder
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
+from tests.login_helpers import full_login
 from withdrawals.models import Withdrawal
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.refusals import WithdrawalRefused
@@ -136,3 +138,19 @@ def test_W3_admin_shows_the_ledger_read_only(support_agent):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_W3_admin_lists_the_ledger_and_opens_rows_view_only(client, scc_user, password):
+    withdraw(scc_user, "321.09")
+    StaffFactory(username="auditor", is_superuser=True)
+    full_login(client, "auditor", password)
+
+    listing = client.get(reverse("admin:withdrawals_withdrawal_changelist"))
+    row = Withdrawal.objects.get()
+    change = client.get(reverse("admin:withdrawals_withdrawal_change", args=[row.pk]))
+    post = client.post(reverse("admin:withdrawals_withdrawal_change", args=[row.pk]), {})
+
+    assert listing.status_code == 200 and "321.09" in listing.content.decode()
+    assert change.status_code == 200 and not change.context["has_change_permission"]
+    assert post.status_code == 403
+    assert client.get(reverse("admin:withdrawals_withdrawal_add")).status_code == 403

@@ -35,14 +35,12 @@ def approving_devices(user: User) -> list[SecurityDevice]:
     """Devices that may confirm a withdrawal, strongest first: any active device giving full
     portal access now, so a temporary passcode past its first two days (T2) cannot."""
     now = timezone.now()
-    return [
-        device
-        for device in active_devices(user)
-        if temporary_access(
-            authenticator=device.authenticator, channel=Channel.PORTAL, at=now
-        ).scope
-        == Scope.FULL
-    ]
+    return [device for device in active_devices(user) if full_access(device, now)]
+
+
+def full_access(device: SecurityDevice, at) -> bool:
+    access = temporary_access(authenticator=device.authenticator, channel=Channel.PORTAL, at=at)
+    return access.scope == Scope.FULL
 
 
 def account_check(*, user: User, account: Account) -> None:

@@ -20,13 +20,12 @@ from accounts.models import Account, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.login import login_step_failed
 from devices.models import SecurityDevice
-from devices.temporary import Channel, Scope, temporary_access
 
 from .. import conf
 from ..amounts import amount_check, destination_clean, destination_masked
 from ..models import Withdrawal, WithdrawalIntent
 from ..selectors import withdrawal_capacity
-from .intents import account_check
+from .intents import account_check, full_access
 from .refusals import (
     APPROVAL_MISMATCH,
     APPROVAL_UNUSABLE,
@@ -74,7 +73,17 @@ def withdrawal_request(
     return outcome
 
 
-def _decide(*, user, account, amount, destination, step_up, client):
+def _decide(
+    *,
+    user: User,
+    account: Account,
+    amount: Decimal,
+    destination: str,
+    step_up: StepUp,
+    client: ClientInfo,
+) -> Withdrawal | WithdrawalRefused:
+    """Every refusal is recorded and returned, not raised, so that it commits with the
+    used approval and the L3 failure it may have counted."""
     now = timezone.now()
 
     def refuse(message: str, reason: str) -> WithdrawalRefused:
@@ -151,8 +160,7 @@ def _answer_accepted(*, user: User, intent: WithdrawalIntent, step_up: StepUp, a
     )
     if device is None or step_up.challenge_id is None:
         return False
-    access = temporary_access(authenticator=device.authenticator, channel=Channel.PORTAL, at=at)
-    if access.scope != Scope.FULL:
+    if not full_access(device, at):
         return False
     challenge = device.challenges.filter(used_at__isnull=True).order_by("-pk").first()
     if challenge is None or challenge.pk != step_up.challenge_id:
