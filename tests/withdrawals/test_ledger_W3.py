@@ -58,6 +58,24 @@ def test_W3_database_refuses_to_rewrite_a_withdrawal(scc_user):
     assert withdrawal.amount == Decimal("10.00")
 
 
+@pytest.mark.postgres
+def test_W3_postgres_refuses_to_delete_a_withdrawal(scc_user):
+    withdrawal = Withdrawal.objects.create(  # no approval points at it: only the trigger guards
+        user=scc_user,
+        account=scc_user.account,
+        amount=Decimal("10.00"),
+        destination=DESTINATION,
+        tier="scc",
+        tier_reason="test",
+        business_day=date(2026, 11, 16),
+    )
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM withdrawals_withdrawal WHERE id = %s", [withdrawal.pk])
+
+    assert Withdrawal.objects.filter(pk=withdrawal.pk).exists()
+
+
 def test_W3_amounts_are_exact_decimals():
     user = UserFactory(device="scc")
     user.account.sls_opted_out = True

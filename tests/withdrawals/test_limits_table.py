@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from devices.kinds import WithdrawalTier
 from devices.models import Authenticator
-from devices.services.temporary import passcode_issue
+from devices.selectors import active_devices
+from devices.services.temporary import online_card_issue, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory, give_device
 from withdrawals.conf import MAX_AMOUNT
@@ -165,6 +166,23 @@ def test_W1_temporary_passcode_alone_gets_the_none_row(support_agent):
     assert capacity.tier.tier == WithdrawalTier.NONE
     assert capacity.tier.reason == NO_PERMANENT_DEVICE
     assert "Still available: USD 0.00 today" in refusal.value.message
+
+
+def test_W1_online_security_card_gets_the_none_row(support_agent):
+    user = UserFactory(device=False)
+    passcode_issue(
+        user=user,
+        agent=support_agent,
+        confirmed=["date_of_birth", "citizenship"],
+        reason="lost",
+        client=SYSTEM,
+    )
+    online_card_issue(user=user, client=SYSTEM)
+
+    tier = withdrawal_tier_for(user, user.account)
+
+    assert len(active_devices(user)) == 2
+    assert (tier.tier, tier.reason) == (WithdrawalTier.NONE, NO_PERMANENT_DEVICE)
 
 
 def test_W1_temporary_passcode_beside_a_permanent_device_does_not_lower_the_tier(support_agent):
