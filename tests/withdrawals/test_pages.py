@@ -194,6 +194,8 @@ def test_other_peoples_approvals_and_withdrawals_do_not_exist_here(portal, scc_u
     assert portal.get(reverse("withdrawals:approve", args=[intent.token])).status_code == 404
     assert portal.get(reverse("withdrawals:detail", args=[withdrawal.pk])).status_code == 404
     assert portal.get(reverse("withdrawals:approve", args=["no-such-token"])).status_code == 404
+    assert portal.get(reverse("withdrawals:approve", args=["x" * 5000])).status_code == 404
+    assert portal.get(reverse("withdrawals:detail", args=[10**30])).status_code == 404
 
 
 def test_amount_parse_accepts_plain_and_grouped_amounts():
