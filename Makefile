@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check-deploy clean
+.PHONY: install run test lint check-deploy bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ check-deploy: install
 	DEVICE_SECRET_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	DEVICE_CELL_HMAC_KEY=check-only ALLOWED_HOSTS=portal.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Figures of speed, not a test: the withdrawal capacity check at 1,000 and 1,000,000 ledger
+# rows on PostgreSQL (DATABASE_URL, else its own database sls_bench, created if missing).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python manage.py bench_withdrawals
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -12,8 +12,9 @@ SUPPORT_GROUP = "Support"
 SECURITY_TEAM_GROUP = "Security Team"
 
 # Least privilege: find a caller, read the trail, lift a lock; issue a temporary passcode,
-# mark a device lost or damaged or returned, list the temporary devices (T1); no edits of
-# users, groups or device rows, no card stock; see and end trading-platform sessions.
+# mark a device lost or damaged or returned, list the temporary devices (T1); see and end
+# trading-platform sessions; read the withdrawal ledger. No edits of users, groups, device
+# rows or the ledger, no card stock.
 SUPPORT_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "lift_lockout"),
@@ -27,6 +28,7 @@ SUPPORT_PERMISSIONS = [
     ("devices", "record_device_return"),
     ("trading", "view_tradingsession"),
     ("trading", "end_tradingsession"),
+    ("withdrawals", "view_withdrawal"),
 ]
 
 # Least privilege: read what a request is about, then approve or reject it (O3); the

@@ -21,6 +21,7 @@ urlpatterns = [
     path("help/", include("accounts.help_urls")),
     path("", include("accounts.settings_urls")),
     path("settings/secure-login/dsc-plus/", include("devices.order_urls")),
+    path("withdrawals/", include("withdrawals.urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
 ]

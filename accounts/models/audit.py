@@ -58,6 +58,9 @@ class AuditEventType(models.TextChoices):
     SECURITY_REQUEST_REJECTED = "security_request.rejected", "Security Team rejected a change"
     DEPOSIT_ACCEPTED = "deposit.accepted", "ACH/EFT deposit accepted"
     DEPOSIT_REFUSED = "deposit.refused", "ACH/EFT deposit refused"
+    WITHDRAWAL_REQUESTED = "withdrawal.requested", "Withdrawal requested"
+    WITHDRAWAL_ACCEPTED = "withdrawal.accepted", "Withdrawal accepted"
+    WITHDRAWAL_REFUSED = "withdrawal.refused", "Withdrawal refused"
 
 
 class AuditOutcome(models.TextChoices):

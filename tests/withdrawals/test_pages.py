@@ -1,0 +1,223 @@
+"""The withdrawal pages: the tier, why and what is still available before submitting; the
+device approval; the confirmation; the history; and bad input answered with a clear error
+while the ledger holds exactly the accepted withdrawals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.devices.conftest import make_holder
+from tests.factories import UserFactory
+from tests.login_helpers import card_answer, full_login
+from withdrawals.amounts import AMOUNT_FORMAT, AMOUNT_RANGE, amount_check, amount_parse
+from withdrawals.models import Withdrawal, WithdrawalIntent
+from withdrawals.services.intents import UNKNOWN_ACCOUNT
+
+from .helpers import DESTINATION, review, withdraw
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("withdrawals:withdraw")
+
+
+@pytest.fixture
+def scc_user():
+    return make_holder("scc")
+
+
+@pytest.fixture
+def portal(client, scc_user, password):
+    full_login(client, scc_user.username, password)
+    return client
+
+
+def review_post(portal, user, amount: str, destination: str = DESTINATION, **extra):
+    data = {
+        "account": user.account_id,
+        "amount": amount,
+        "destination": destination,
+        "device": user.securitydevice_set.get().pk,
+    }
+    return portal.post(PAGE, {**data, **extra})
+
+
+def approve(portal, response):
+    """Follow the review to the approval page and answer it with the card."""
+    page = portal.get(response["Location"])
+    challenge = page.context["challenge"]
+    answer = card_answer(page.context["device"], challenge.value)
+    return page, portal.post(response["Location"], {"challenge": challenge.pk, "response": answer})
+
+
+def test_page_needs_a_verified_login(client):
+    response = client.get(PAGE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_W1_page_shows_tier_reason_and_availability_before_submitting(portal, scc_user):
+    serial = scc_user.securitydevice_set.get().authenticator.serial
+
+    page = portal.get(PAGE).content.decode()
+
+    assert "Security Code Card" in page
+    assert f"Security Code Card, serial {serial}" in page
+    assert "USD 200,000.00 of USD 200,000.00" in page
+    assert "USD 600,000.00 of USD 600,000.00" in page
+
+
+def test_W3_accepted_withdrawal_confirmation_and_history(portal, scc_user):
+    reviewed = review_post(portal, scc_user, "1,500.50")
+    page, done = approve(portal, reviewed)
+
+    assert "USD 1,500.50" in page.content.decode()
+    assert done.status_code == 302
+    confirmation = portal.get(done["Location"]).content.decode()
+    assert "Withdrawal accepted" in confirmation
+    history = portal.get(PAGE).content.decode()
+    assert DESTINATION in history and "USD 1,500.50" in history
+    assert "USD 198,499.50 of USD 200,000.00" in history
+    assert list(Withdrawal.objects.values_list("amount", flat=True)) == [Decimal("1500.50")]
+
+
+def test_W3_over_limit_is_refused_on_the_page_with_what_is_still_available(portal, scc_user):
+    response = review_post(portal, scc_user, "250000")
+
+    errors = response.context["form"].non_field_errors()
+    assert "Still available: USD 200,000.00 today" in errors[0]
+    assert "USD 600,000.00 over the 5 business days" in errors[0]
+    assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()
+
+
+def test_double_clicked_confirmation_makes_one_withdrawal(portal, scc_user):
+    reviewed = review_post(portal, scc_user, "10.00")
+    page = portal.get(reviewed["Location"])
+    challenge = page.context["challenge"]
+    data = {
+        "challenge": challenge.pk,
+        "response": card_answer(page.context["device"], challenge.value),
+    }
+
+    first = portal.post(reviewed["Location"], data)
+    second = portal.post(reviewed["Location"], data)
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Withdrawal.objects.count() == 1
+
+
+def test_wrong_answer_on_the_page_makes_nothing(portal, scc_user):
+    reviewed = review_post(portal, scc_user, "10.00")
+    page = portal.get(reviewed["Location"])
+
+    response = portal.post(
+        reviewed["Location"], {"challenge": page.context["challenge"].pk, "response": "000000"}
+    )
+
+    assert response["Location"] == PAGE
+    assert "not accepted" in portal.get(PAGE).content.decode()
+    assert Withdrawal.objects.count() == 0
+
+
+def test_tenth_wrong_answer_ends_the_session(portal, scc_user):
+    for _ in range(10):
+        reviewed = review_post(portal, scc_user, "10.00")
+        page = portal.get(reviewed["Location"])
+        response = portal.post(
+            reviewed["Location"], {"challenge": page.context["challenge"].pk, "response": "x"}
+        )
+
+    assert response["Location"] == reverse("accounts:login")
+    assert portal.get(PAGE).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "-5",
+        "0",
+        "0.00",
+        "NaN",
+        "nan",
+        "Infinity",
+        "-Infinity",
+        "1e5",
+        "1E+5",
+        "10.001",
+        "1000000000000",
+        "99999999999999999999999999",
+        "١٠٠",  # Arabic-Indic digits
+        "１００",  # full-width digits
+        "+5",
+        "0x10",
+        "12,34",
+        "1 000",
+        "",
+    ],
+)
+def test_bad_amount_is_a_clear_error_and_nothing_is_recorded(portal, scc_user, amount):
+    response = review_post(portal, scc_user, amount)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"]
+    assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()
+
+
+def test_another_users_account_is_a_clear_error(portal, scc_user):
+    other = UserFactory()
+
+    response = review_post(portal, scc_user, "10.00", account=other.account_id)
+
+    assert response.context["form"].errors["account"] == [UNKNOWN_ACCOUNT]
+    assert not WithdrawalIntent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "destination", ["", "short", "GB82 WEST ' OR 1=1", "x" * 40, "ＧＢ８２ＷＥＳＴ"]
+)
+def test_bad_destination_is_a_clear_error(portal, scc_user, destination):
+    response = review_post(portal, scc_user, "10.00", destination=destination)
+
+    assert response.context["form"].errors["destination"]
+    assert not WithdrawalIntent.objects.exists()
+
+
+def test_other_peoples_approvals_and_withdrawals_do_not_exist_here(portal, scc_user, password):
+    other = UserFactory()
+    intent, _ = review(other, "10.00")
+    withdrawal = withdraw(other, "10.00")
+
+    assert portal.get(reverse("withdrawals:approve", args=[intent.token])).status_code == 404
+    assert portal.get(reverse("withdrawals:detail", args=[withdrawal.pk])).status_code == 404
+    assert portal.get(reverse("withdrawals:approve", args=["no-such-token"])).status_code == 404
+    assert portal.get(reverse("withdrawals:approve", args=["x" * 5000])).status_code == 404
+    assert portal.get(reverse("withdrawals:detail", args=[10**30])).status_code == 404
+
+
+def test_amount_parse_accepts_plain_and_grouped_amounts():
+    assert amount_parse("1500.5") == Decimal("1500.50")
+    assert amount_parse(" 250,000.00 ") == Decimal("250000.00")
+    assert amount_parse("999999999999.99") == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("NaN"), AMOUNT_FORMAT),
+        (Decimal("Infinity"), AMOUNT_FORMAT),
+        (Decimal("1.001"), AMOUNT_FORMAT),
+        (1.5, AMOUNT_FORMAT),
+        (Decimal("-1"), AMOUNT_RANGE),
+        (Decimal("0"), AMOUNT_RANGE),
+        (Decimal("1E+15"), AMOUNT_RANGE),
+    ],
+)
+def test_service_refuses_amounts_no_form_would_pass(value, message):
+    with pytest.raises(ValidationError) as error:
+        amount_check(value)
+
+    assert error.value.messages == [message]

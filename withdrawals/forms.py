@@ -1,0 +1,64 @@
+"""The withdrawal form and the step-up form. Every field parses strictly and answers bad
+input with a sentence the client can act on, never a server error."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import Account, User
+from devices.forms import RESPONSE_MAX_LENGTH
+from devices.models import SecurityDevice
+
+from .amounts import amount_parse, destination_clean
+from .services.intents import UNKNOWN_ACCOUNT
+
+
+class WithdrawalForm(forms.Form):
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": UNKNOWN_ACCOUNT, "invalid_pk_value": UNKNOWN_ACCOUNT},
+    )
+    amount = forms.CharField(
+        label="Amount (USD)",
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    destination = forms.CharField(
+        label="Destination bank account (IBAN or account number)",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    device = forms.TypedChoiceField(label="Approve with", coerce=int)
+
+    def __init__(self, *args, user: User, devices: list[SecurityDevice], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.filter(pk=user.account_id)
+        self.fields["device"].choices = [
+            (
+                device.pk,
+                f"{device.authenticator.kind_behaviour.label}, serial "
+                f"{device.authenticator.serial}",
+            )
+            for device in devices
+        ]
+
+    def clean_amount(self):
+        return amount_parse(self.cleaned_data["amount"])
+
+    def clean_destination(self):
+        return destination_clean(self.cleaned_data["destination"])
+
+
+class StepUpForm(forms.Form):
+    challenge = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62
+    )
+    response = forms.CharField(
+        label="Response",
+        max_length=RESPONSE_MAX_LENGTH,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

@@ -1,0 +1,113 @@
+"""The withdrawal ledger (W3) and the reviewed requests awaiting their device approval."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from . import conf
+from .limits import TIER_CHOICES
+
+APPEND_ONLY = "The withdrawal ledger is append-only."
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(APPEND_ONLY)
+
+
+class Withdrawal(models.Model):
+    """One accepted withdrawal, as it was accepted: the tier and device that allowed it and
+    the business day it counts towards are copied in, so later device changes never
+    rewrite what past withdrawals were (W1) while they still count against the windows.
+
+    Rows are never changed or deleted: the ORM refuses it and a database trigger too.
+    Usage is summed per account over `business_day`, on the (account, business_day) index.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3, default=conf.CURRENCY)
+    destination = models.CharField(max_length=34)
+    tier = models.CharField(max_length=20, choices=TIER_CHOICES)
+    tier_reason = models.CharField(max_length=200)
+    business_day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "business_day"], name="withdrawal_account_day"),
+            models.Index(fields=["user", "created_at"], name="withdrawal_user_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="withdrawal_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} from {self.account_id} on {self.business_day}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(APPEND_ONLY)
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class WithdrawalIntent(models.Model):
+    """A reviewed withdrawal waiting for its step-up approval (ASVS 7.5.3).
+
+    The device challenge is issued for `attempt`, which names this intent alone, so the
+    answer approves exactly this amount, destination and account. It is used once, right
+    or wrong, and expires with the challenge.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="withdrawal_intents"
+    )
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    destination = models.CharField(max_length=34)
+    device = models.ForeignKey("devices.SecurityDevice", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when the approval was accepted: a second submit of the same approval (a
+    # double-click) is refused, and the page can then show the withdrawal already made.
+    withdrawal = models.OneToOneField(
+        Withdrawal, on_delete=models.PROTECT, null=True, blank=True, related_name="intent"
+    )
+
+    def __str__(self) -> str:
+        return f"intent {self.pk}: {self.amount} to {self.destination}"
+
+    @property
+    def attempt(self) -> str:
+        """The challenge's `attempt`: a prefix no login attempt uses, then this intent."""
+        return f"withdrawal:{self.token}"
+
+    def is_open(self, at) -> bool:
+        return self.used_at is None and at < self.expires_at

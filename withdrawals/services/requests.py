@@ -1,0 +1,170 @@
+"""Making a withdrawal (W1-W3): the step-up answer is checked against the one reviewed
+request it was issued for, then the account row is locked and both windows are summed
+under that lock, so concurrent requests on one account are decided one after another and
+never together exceed a limit.
+
+Locks are taken in one order everywhere: the intent, the device, the account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_otp
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.models import Account, AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.services.login import login_step_failed
+from devices.models import SecurityDevice
+
+from .. import conf
+from ..amounts import amount_check, destination_clean, destination_masked
+from ..models import Withdrawal, WithdrawalIntent
+from ..selectors import withdrawal_capacity
+from .intents import account_check, full_access
+from .refusals import (
+    APPROVAL_MISMATCH,
+    APPROVAL_UNUSABLE,
+    WRONG_RESPONSE,
+    WithdrawalRefused,
+    over_limit_message,
+    refusal_record,
+)
+
+
+@dataclass(frozen=True)
+class StepUp:
+    """The device's answer to the challenge of one reviewed request."""
+
+    intent_token: str
+    challenge_id: int | None
+    response: str
+
+
+def withdrawal_request(
+    *,
+    user: User,
+    account: Account,
+    amount: Decimal,
+    destination: str,
+    step_up: StepUp,
+    client: ClientInfo,
+) -> Withdrawal:
+    """The accepted withdrawal, or WithdrawalRefused carrying the client's message. Bad
+    input raises ValidationError before anything is recorded."""
+    account_check(user=user, account=account)
+    amount_check(amount)
+    destination = destination_clean(destination)
+    with transaction.atomic():
+        outcome = _decide(
+            user=user,
+            account=account,
+            amount=amount,
+            destination=destination,
+            step_up=step_up,
+            client=client,
+        )
+    if isinstance(outcome, WithdrawalRefused):
+        raise outcome
+    return outcome
+
+
+def _decide(
+    *,
+    user: User,
+    account: Account,
+    amount: Decimal,
+    destination: str,
+    step_up: StepUp,
+    client: ClientInfo,
+) -> Withdrawal | WithdrawalRefused:
+    """Every refusal is recorded and returned, not raised, so that it commits with the
+    used approval and the L3 failure it may have counted."""
+    now = timezone.now()
+
+    def refuse(message: str, reason: str) -> WithdrawalRefused:
+        return refusal_record(
+            user=user,
+            account=account,
+            amount=amount,
+            destination=destination,
+            message=message,
+            reason=reason,
+            client=client,
+        )
+
+    intent = (
+        WithdrawalIntent.objects.select_for_update()
+        .filter(token=step_up.intent_token, user=user)
+        .first()
+    )
+    if intent is None or not intent.is_open(now):
+        return refuse(APPROVAL_UNUSABLE, "approval_unusable")
+    intent.used_at = now
+    intent.save(update_fields=["used_at"])
+    if (intent.account_id, intent.amount, intent.destination) != (account.pk, amount, destination):
+        return refuse(APPROVAL_MISMATCH, "approval_mismatch")
+    if not _answer_accepted(user=user, intent=intent, step_up=step_up, at=now):
+        login_step_failed(
+            user=user, client=client, step="withdrawal_step_up", reason="wrong_response"
+        )
+        return refuse(WRONG_RESPONSE, "wrong_response")
+
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    capacity = withdrawal_capacity(user, account, now)
+    if not capacity.allows(amount):
+        return refuse(over_limit_message(amount, capacity), "over_limit")
+    withdrawal = Withdrawal.objects.create(
+        user=user,
+        account=account,
+        amount=amount,
+        currency=conf.CURRENCY,
+        destination=destination,
+        tier=capacity.tier.tier.value,
+        tier_reason=capacity.tier.reason,
+        business_day=capacity.business_day,
+        created_at=now,
+    )
+    intent.withdrawal = withdrawal
+    intent.save(update_fields=["withdrawal"])
+    audit_record(
+        event_type=AuditEventType.WITHDRAWAL_ACCEPTED,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        actor=user,
+        client=client,
+        detail={
+            "account": account.number,
+            "amount": str(amount),
+            "destination": destination_masked(destination),
+            "tier": withdrawal.tier,
+            "business_day": withdrawal.business_day.isoformat(),
+            "withdrawal": withdrawal.pk,
+        },
+    )
+    return withdrawal
+
+
+def _answer_accepted(*, user: User, intent: WithdrawalIntent, step_up: StepUp, at) -> bool:
+    """The challenge answered is the device's open one and was issued for this intent
+    (D2: single-use, expiring); django-otp then verifies under its row lock."""
+    device = (
+        SecurityDevice.objects.select_for_update()
+        .select_related("authenticator")
+        .filter(pk=intent.device_id, user=user, confirmed=True)
+        .first()
+    )
+    if device is None or step_up.challenge_id is None:
+        return False
+    if not full_access(device, at):
+        return False
+    challenge = device.challenges.filter(used_at__isnull=True).order_by("-pk").first()
+    if challenge is None or challenge.pk != step_up.challenge_id:
+        return False
+    if challenge.attempt != intent.attempt:
+        return False
+    return django_otp.verify_token(user, device.persistent_id, step_up.response) is not None
