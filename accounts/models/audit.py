@@ -47,6 +47,11 @@ class AuditEventType(models.TextChoices):
     TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"
     TRADING_SESSION_EXTENDED = "trading.session_extended", "Trading platform session extended"
     TRADING_SESSION_ENDED = "trading.session_ended", "Trading platform session ended"
+    SHARE_REQUESTED = "share.requested", "Device share requested"
+    SHARE_APPROVED = "share.approved", "Device share approved"
+    SHARE_REJECTED = "share.rejected", "Device share rejected"
+    SHARE_CANCELLED = "share.cancelled", "Device share cancelled"
+    SHARE_REFUSED = "share.refused", "Device share refused"
 
 
 class AuditOutcome(models.TextChoices):
