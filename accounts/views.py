@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from devices.enrolment_views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
+from devices.sharing import sharing_context
 
 from .client_info import ClientInfo
 from .decorators import verified_login_required
@@ -79,6 +80,7 @@ def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
             "devices": devices_for_settings(request.user),
             "events": recent_security_events(request.user),
             **ib_key_invitation_context(request),
+            **sharing_context(request.user),
         },
     )
 

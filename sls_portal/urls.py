@@ -17,6 +17,7 @@ urlpatterns = [
     path("simulators/phone/", include("devices.simulators.phone_urls")),
     path("simulators/", include("devices.simulators.urls")),
     path("enrol/", include("devices.enrolment_urls")),
+    path("settings/secure-login/share/", include("devices.sharing_urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("devices.urls")),
     path("", include("accounts.urls")),
