@@ -90,6 +90,7 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
     if not devices:
         return _refused(request, flow, NO_DEVICE)
     form = ShareResponseForm(request.POST if request.method == "POST" else None)
+    error = ""
     if request.method == "POST":
         verified = second_factor_verify(
             user=owner,
@@ -107,8 +108,7 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
             flow.end()
             messages.error(request, WRONG_RESPONSE)
             return redirect("accounts:secure_login")
-        form = ShareResponseForm()
-        form.add_error(None, WRONG_RESPONSE)
+        form, error = ShareResponseForm(), WRONG_RESPONSE
     by_id = {str(device.pk): device for device in devices}
     device = by_id.get(request.GET.get("device") or str(flow.device_id), devices[0])
     try:
@@ -126,6 +126,7 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
     form.fields["response"].label = kind.response_label
     context = {
         "form": form,
+        "error": error,
         "owner": owner,
         "devices": devices,
         "device": device,
