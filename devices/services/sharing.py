@@ -195,7 +195,7 @@ def _locked_pending(share: DeviceShare, reason: str) -> DeviceShare:
         raise ValidationError(REASON_REQUIRED)
     _lock_users(share.requester_id, share.owner_id)
     share = (
-        DeviceShare.objects.select_for_update()
+        DeviceShare.objects.select_for_update(of=("self",))
         .select_related("requester__client", "owner__client", "authenticator")
         .get(pk=share.pk)
     )
@@ -210,7 +210,7 @@ def _lock_users(*user_ids: int) -> list[User]:
     """Both users' rows, locked in id order so that two shares never deadlock."""
     users = {
         user.pk: user
-        for user in User.objects.select_for_update()
+        for user in User.objects.select_for_update(of=("self",))
         .select_related("client")
         .filter(pk__in=user_ids)
         .order_by("pk")
