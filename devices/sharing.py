@@ -43,6 +43,9 @@ ALREADY_OPEN = (
     "for another."
 )
 ALREADY_HOLDS = "You already use this device."
+NOT_THE_HOLDER = (
+    "That user uses this device through device sharing. Enter the user name the device belongs to."
+)
 
 OPEN_STATUSES = (DeviceShare.Status.PENDING, DeviceShare.Status.APPROVED)
 # The identification data of KB2481 (SPEC §0); an SSN is the document of US persons.
@@ -103,6 +106,10 @@ def share_refusal(
         return Refusal("not_shareable", NOT_SHAREABLE)
     if SecurityDevice.objects.filter(user=requester, authenticator=authenticator).exists():
         return Refusal("already_holds", ALREADY_HOLDS)
+    if DeviceShare.objects.filter(
+        requester=owner, authenticator=authenticator, status__in=OPEN_STATUSES
+    ).exists():
+        return Refusal("not_the_holder", NOT_THE_HOLDER)
     if not identification_matches(requester.client, owner.client):
         return Refusal("different_identification", DIFFERENT_IDENTIFICATION)
     devices = _participants_devices(requester, owner, authenticator)

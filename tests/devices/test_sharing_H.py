@@ -19,6 +19,7 @@ from devices.sharing import (
     FOR_ONESELF,
     IB_KEY,
     LESS_SECURE,
+    NOT_THE_HOLDER,
     TEMPORARY_DEVICE,
 )
 from tests.factories import ClientFactory, UserFactory, give_device
@@ -42,7 +43,7 @@ def refusal_after_credentials(requester, owner) -> str:
     assert owner_step(client, owner.username).status_code == 302
     page = device_step(client)
     assert page.status_code == 409
-    assert not DeviceShare.objects.exists()
+    assert not DeviceShare.objects.filter(requester=requester).exists()
     return page.context["message"]
 
 
@@ -178,3 +179,25 @@ def test_H1_a_request_for_oneself_is_refused():
     assert page.status_code == 200
     assert FOR_ONESELF in page_text(page)
     assert AuditEvent.objects.filter(event_type=AuditEventType.SHARE_REFUSED).count() == 1
+
+
+def test_H1b_a_user_already_sharing_the_card_counts_as_a_participant(support_agent):
+    requester, owner = same_person_users("scc", "dsc_plus")
+    co_user = UserFactory(client=owner.client, device="scc")
+    share_through_pages(logged_in(co_user), owner)
+    give_passcode(co_user, support_agent)
+
+    assert refusal_after_credentials(requester, owner) == TEMPORARY_DEVICE
+
+
+def test_H1_the_owner_is_the_user_the_card_belongs_to():
+    requester, owner = same_person_users("scc", "dsc_plus")
+    co_user = UserFactory(client=owner.client, device="scc")
+    share_through_pages(logged_in(co_user), owner)
+
+    client = logged_in(requester)
+    owner_step(client, co_user.username)
+    page = device_step(client)
+
+    assert page.context["message"] == NOT_THE_HOLDER
+    assert DeviceShare.objects.count() == 1

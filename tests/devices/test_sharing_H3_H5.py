@@ -147,6 +147,9 @@ def test_H5_same_person_users_share_the_stronger_card_and_the_weaker_comes_back(
     assert list(share.deactivated_devices.all()) == [scc]
     settings_page = page_text(client.get(reverse("accounts:secure_login")))
     assert "Not in use" in settings_page and "Cancel device sharing" in settings_page
+    owners_page = logged_in(owner).get(reverse("accounts:secure_login"))
+    assert "Users sharing your devices" in page_text(owners_page)
+    assert "Device share approved" in page_text(owners_page)
 
     confirm = client.get(reverse("sharing:cancel", args=[share.pk]))
     assert DeviceShare.objects.get().status == DeviceShare.Status.APPROVED
