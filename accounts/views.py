@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from devices.enrolment_views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
+from devices.sharing import sharing_context
 from devices.temporary_views import reactivation_context
 
 from .client_info import ClientInfo
@@ -81,6 +82,7 @@ def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
             "events": recent_security_events(request.user),
             **ib_key_invitation_context(request),
             **reactivation_context(request),
+            **sharing_context(request.user),
         },
     )
 

@@ -205,3 +205,7 @@ class ChallengeAdmin(ReadOnlyAdmin):
     list_select_related = ("device__user", "device__authenticator")
     # The attempt token stays off: it binds a challenge to one login session.
     fields = ("device", "value", "created_at", "expires_at", "used_at")
+
+
+# Registers the DeviceShare pages for Compliance (H3), kept in their own module.
+from . import sharing_admin  # noqa: E402, F401

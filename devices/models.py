@@ -344,3 +344,59 @@ class DeviceOrder(models.Model):
 
     def __str__(self) -> str:
         return f"DSC+ order {self.pk} for {self.user_id} ({self.status})"
+
+
+class DeviceShare(models.Model):
+    """One user's request to use another user's card (H1-H5, KB2481).
+
+    The owner keeps the card; an approved share gives the requester a `SecurityDevice` on
+    the same authenticator and sets the requester's other devices aside (H5): they are
+    listed here, kept unconfirmed rather than deleted, and confirmed again on cancellation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending Compliance review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+
+    requester = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="device_shares_requested"
+    )
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="device_shares_owned"
+    )
+    authenticator = models.ForeignKey(
+        Authenticator, on_delete=models.PROTECT, related_name="shares"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    deactivated_devices = models.ManyToManyField(
+        SecurityDevice,
+        blank=True,
+        related_name="+",
+        help_text="The requester's redundant devices, set aside while the share lasts (H5).",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("decide_deviceshare", "Can approve or reject a device share")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="one_open_share_per_requester",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("owner")), name="share_not_with_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"share {self.pk}: {self.authenticator_id} to {self.requester_id} ({self.status})"

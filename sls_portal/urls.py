@@ -18,6 +18,7 @@ urlpatterns = [
     path("simulators/", include("devices.simulators.urls")),
     path("api/trading/", include("trading.urls")),
     path("enrol/", include("devices.enrolment_urls")),
+    path("settings/secure-login/share/", include("devices.sharing_urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("accounts.settings_urls")),
     path("settings/secure-login/dsc-plus/", include("devices.order_urls")),

@@ -61,6 +61,11 @@ class AuditEventType(models.TextChoices):
     WITHDRAWAL_REQUESTED = "withdrawal.requested", "Withdrawal requested"
     WITHDRAWAL_ACCEPTED = "withdrawal.accepted", "Withdrawal accepted"
     WITHDRAWAL_REFUSED = "withdrawal.refused", "Withdrawal refused"
+    SHARE_REQUESTED = "share.requested", "Device share requested"
+    SHARE_APPROVED = "share.approved", "Device share approved"
+    SHARE_REJECTED = "share.rejected", "Device share rejected"
+    SHARE_CANCELLED = "share.cancelled", "Device share cancelled"
+    SHARE_REFUSED = "share.refused", "Device share refused"
 
 
 class AuditOutcome(models.TextChoices):

@@ -36,6 +36,8 @@ class DeviceKind:
     state_fields: ClassVar[tuple[str, ...]] = ()
     # IB Key: the login waits for an approval on the phone before offering a challenge.
     uses_push: ClassVar[bool] = False
+    # A physical card several users of one person may share (H1); IB Key uses "Add user".
+    shareable: ClassVar[bool] = False
 
     def new_challenge(self, authenticator: Authenticator) -> str:
         return ""

@@ -8,4 +8,5 @@ class Dsc(OcraCardKind):
     code = "dsc"
     label = "Digital Security Card"
     level = 4
+    shareable = True
     withdrawal_tier = WithdrawalTier.DSC

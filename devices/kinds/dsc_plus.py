@@ -9,4 +9,5 @@ class DscPlus(OcraCardKind):
     code = "dsc_plus"
     label = "Digital Security Card+"
     level = 5
+    shareable = True
     withdrawal_tier = WithdrawalTier.UNLIMITED

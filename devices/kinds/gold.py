@@ -8,4 +8,5 @@ class Gold(OneTimeCodeKind):
     code = "gold"
     label = "Gold card"
     level = 5
+    shareable = True
     withdrawal_tier = WithdrawalTier.UNLIMITED

@@ -11,3 +11,4 @@ class OnlineSecurityCard(SecurityCodeCard):
     level = 0
     withdrawal_tier = WithdrawalTier.NONE
     temporary = True
+    shareable = False

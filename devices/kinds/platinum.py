@@ -8,4 +8,5 @@ class Platinum(OneTimeCodeKind):
     code = "platinum"
     label = "Platinum card"
     level = 5
+    shareable = True
     withdrawal_tier = WithdrawalTier.UNLIMITED

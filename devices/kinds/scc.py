@@ -18,6 +18,7 @@ class SecurityCodeCard(DeviceKind):
     code = "scc"
     label = "Security Code Card"
     level = 2
+    shareable = True
     withdrawal_tier = WithdrawalTier.SCC
     response_label = "Codes from your card"
     response_pattern = re.compile(r"[0-9]{6}")

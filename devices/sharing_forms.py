@@ -1,0 +1,31 @@
+"""Forms of the share wizard (H2): they parse; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.forms import PasswordStepForm
+
+from .forms import RESPONSE_MAX_LENGTH
+
+
+class OwnerCredentialsForm(PasswordStepForm):
+    """The device owner's user name and password, with the login form's syntax rules."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Device owner's user name"
+        self.fields["username"].widget.attrs["autocomplete"] = "off"
+        self.fields["password"].label = "Device owner's password"
+        self.fields["password"].widget.attrs["autocomplete"] = "off"
+
+
+class ShareResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Response",
+        max_length=RESPONSE_MAX_LENGTH,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
