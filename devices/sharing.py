@@ -192,9 +192,7 @@ def _participants_devices(
 
 def _sharing_allowed(user: User) -> bool:
     """O3: an opted-out account loses device sharing with the other benefits of enrolment."""
-    return user.account is None or account_permissions(user.account).allows(
-        Feature.DEVICE_SHARING
-    )
+    return user.account is None or account_permissions(user.account).allows(Feature.DEVICE_SHARING)
 
 
 def _temporary(device: SecurityDevice) -> bool:
