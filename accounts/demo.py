@@ -9,8 +9,15 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
+
 from .models import Account, Client, User
-from .roles import SUPPORT_GROUP, support_group_sync
+from .roles import (
+    SECURITY_TEAM_GROUP,
+    SUPPORT_GROUP,
+    security_team_group_sync,
+    support_group_sync,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,11 @@ DEMO_CLIENTS = [
             "residence_country": "US",
             "id_document_type": "ssn",
             "id_document_number": "078-05-1120",
+            "address_line": "350 Fifth Avenue",
+            "city": "New York",
+            "postal_code": "10118",
+            "address_country": "US",
+            "email": "alice@example.com",
         },
         "account": {"number": "U1000001", "title": "Alice Anders", "equity": "1250000.00"},
         "users": ["alice", "alice2"],
@@ -43,6 +55,11 @@ DEMO_CLIENTS = [
             "residence_country": "GB",
             "id_document_type": "passport",
             "id_document_number": "502135326",
+            "address_line": "221B Baker Street",
+            "city": "London",
+            "postal_code": "NW1 6XE",
+            "address_country": "GB",
+            "email": "bob@example.com",
         },
         "account": {
             "number": "U2000001",
@@ -137,6 +154,14 @@ DEMO_CLIENTS = [
 ]
 
 
+# (username, group, role shown by seed_demo): least-privileged staff of the admin.
+STAFF = [
+    ("agent", SUPPORT_GROUP, "support agent (admin)"),
+    ("security", SECURITY_TEAM_GROUP, "Security Team (admin: requests of opted-out clients)"),
+    ("compliance", COMPLIANCE_GROUP, "Compliance (admin: device shares pending review)"),
+]
+
+
 def demo_password(username: str) -> str:
     return f"{username}-demo-pass"
 
@@ -160,9 +185,12 @@ def seed_demo() -> list[DemoLogin]:
                 account.primary_user = user
                 account.save(update_fields=["primary_user"])
     support_group_sync()
-    agent = _ensure_user("agent", is_staff=True)
-    agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
-    logins.append(DemoLogin("agent", demo_password("agent"), "support agent (admin)"))
+    security_team_group_sync()
+    compliance_group_sync()
+    for username, group, role in STAFF:
+        staff = _ensure_user(username, is_staff=True)
+        staff.groups.add(Group.objects.get(name=group))
+        logins.append(DemoLogin(username, demo_password(username), role))
     _ensure_user("admin", is_staff=True, is_superuser=True)
     logins.append(DemoLogin("admin", demo_password("admin"), "superuser (admin)"))
     return logins

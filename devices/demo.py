@@ -51,7 +51,11 @@ DEMO_CARDS = [
     ("grace", "ib_key", "", ""),
     ("agent", "scc", "SCC-900001", ""),
     ("admin", "scc", "SCC-900002", ""),
+    ("security", "scc", "SCC-900003", ""),
+    ("compliance", "scc", "SCC-900004", ""),
 ]
+# DSC+ cards in inventory, for the request and replacement wizard (T5).
+DEMO_STOCK = ["DSCP-800001", "DSCP-800002", "DSCP-800003"]
 
 HOW = {
     "dsc_plus": f"DSC+ keypad simulator, PIN {DEMO_PIN}",
@@ -77,6 +81,11 @@ def seed_demo_devices() -> list[DemoDevice]:
                 otp_mode=otp_mode,
             )
         devices.append(DemoDevice(username, serial or kind.upper(), HOW[kind]))
+    for serial in DEMO_STOCK:
+        if not Authenticator.objects.filter(serial=serial).exists():
+            authenticator_build(
+                kind="dsc_plus", serial=serial, secret=secrets.token_bytes(32)
+            ).save()
     return devices
 
 

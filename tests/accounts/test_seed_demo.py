@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Account, Client, User
+from devices.demo import DEMO_STOCK
+from devices.models import Authenticator
 from tests.login_helpers import full_login, is_logged_in
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,24 @@ def test_every_demo_account_has_a_primary_user():
     seed()
 
     assert not Account.objects.filter(primary_user__isnull=True).exists()
+
+
+def test_seed_demo_staff_get_only_their_own_desk():
+    seed()
+
+    security = User.objects.get(username="security")
+    compliance = User.objects.get(username="compliance")
+    assert security.has_perm("accounts.decide_securityteamrequest")
+    assert not security.has_perm("devices.decide_deviceshare")
+    assert compliance.has_perm("devices.decide_deviceshare")
+    assert not compliance.has_perm("accounts.decide_securityteamrequest")
+    assert not (security.is_superuser or compliance.is_superuser)
+
+
+def test_T5_seed_demo_keeps_dsc_plus_cards_in_stock_for_the_wizard():
+    seed()
+    seed()
+
+    stock = Authenticator.objects.filter(serial__in=DEMO_STOCK)
+    assert stock.count() == len(DEMO_STOCK)
+    assert set(stock.values_list("state", flat=True)) == {Authenticator.State.IN_STOCK}

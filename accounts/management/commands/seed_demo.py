@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_demo
-from devices.demo import seed_demo_devices
+from devices.demo import DEMO_STOCK, seed_demo_devices
 
 
 class Command(BaseCommand):
@@ -20,3 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Device simulators: /simulators/ (card keypads, printed cards, phones, SMS inbox)."
         )
+        self.stdout.write(
+            f"DSC+ cards in stock for the replacement wizard: {', '.join(DEMO_STOCK)}."
+        )
+        self.stdout.write("Login help: /help/login/. Trading-platform API: /api/trading/docs.")
