@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import User
@@ -20,6 +21,13 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 @pytest.fixture(autouse=True)
 def _empty_message_gateway() -> None:
     sent.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with no throttle counters; on Redis (CI) they would otherwise carry
+    over from earlier tests, since Redis keeps them across processes by design."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

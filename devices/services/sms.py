@@ -42,12 +42,20 @@ def sms_code_call(*, device: SecurityDevice, attempt: str) -> Challenge:
 
 
 def _throttle(attempt: str) -> None:
-    interval = int(conf.RESEND_INTERVAL.total_seconds())
-    if not cache.add(f"sms-resend-wait:{attempt}", timezone.now().timestamp(), interval):
-        started = cache.get(f"sms-resend-wait:{attempt}") or timezone.now().timestamp()
-        wait = max(1, math.ceil(interval - (timezone.now().timestamp() - started)))
-        raise ValidationError(f"Please wait {wait} seconds before asking again.")
+    """The wait between codes is measured from the time stored with the last send, not by
+    the cache entry's expiry, so that every process (and a test's moved clock) reads the
+    same rule; the entries only live as long as the login attempt could."""
+    lifetime = int(conf.CHALLENGE_TTL.total_seconds()) * 4
+    interval = conf.RESEND_INTERVAL.total_seconds()
+    wait_key = f"sms-resend-wait:{attempt}"
+    now = timezone.now().timestamp()
+    if not cache.add(wait_key, now, lifetime):
+        elapsed = now - (cache.get(wait_key) or 0)
+        if elapsed < interval:
+            wait = max(1, math.ceil(interval - elapsed))
+            raise ValidationError(f"Please wait {wait} seconds before asking again.")
+        cache.set(wait_key, now, lifetime)
     count_key = f"sms-resend-count:{attempt}"
-    cache.add(count_key, 0, int(conf.CHALLENGE_TTL.total_seconds()) * 4)
+    cache.add(count_key, 0, lifetime)
     if cache.incr(count_key) > conf.RESENDS_PER_ATTEMPT:
         raise ValidationError("Too many codes for this login; please start again later.")
