@@ -49,15 +49,16 @@ def support_group_sync(apps: Apps = global_apps) -> None:
     historical registry when a migration calls it. A permission whose model a migration
     has not made yet is left out; the migration that makes it calls this again
     (devices 0004), so the group ends with the whole list."""
-    _group_sync(apps, SUPPORT_GROUP, SUPPORT_PERMISSIONS)
+    group_sync(apps, SUPPORT_GROUP, SUPPORT_PERMISSIONS)
 
 
 def security_team_group_sync(apps: Apps = global_apps) -> None:
     """Create the Security Team group with exactly its permissions (idempotent)."""
-    _group_sync(apps, SECURITY_TEAM_GROUP, SECURITY_TEAM_PERMISSIONS)
+    group_sync(apps, SECURITY_TEAM_GROUP, SECURITY_TEAM_PERMISSIONS)
 
 
-def _group_sync(apps: Apps, name: str, permissions: list[tuple[str, str]]) -> None:
+def group_sync(apps: Apps, name: str, permissions: list[tuple[str, str]]) -> None:
+    """Give the group `name` exactly `permissions`, creating both as needed."""
     for app_config in apps.get_app_configs():
         # Permissions are normally made after all migrations; a migration needs them now.
         models_module = getattr(app_config, "models_module", None)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
+
+from accounts.roles import group_sync
 
 COMPLIANCE_GROUP = "Compliance"
 
@@ -24,18 +25,4 @@ COMPLIANCE_PERMISSIONS = [
 def compliance_group_sync(apps: Apps = global_apps) -> None:
     """Create the Compliance group with exactly its permissions (idempotent). `apps` is
     the historical registry when a migration calls it."""
-    for app_config in apps.get_app_configs():
-        # Permissions are normally made after all migrations; a migration needs them now.
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
-    group, _ = group_model.objects.get_or_create(name=COMPLIANCE_GROUP)
-    group.permissions.set(
-        [
-            permission_model.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in COMPLIANCE_PERMISSIONS
-        ]
-    )
+    group_sync(apps, COMPLIANCE_GROUP, COMPLIANCE_PERMISSIONS)

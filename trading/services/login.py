@@ -19,14 +19,15 @@ from accounts.services.login import login_password_check, login_step_failed, log
 from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
 from devices.selectors import active_devices
 from devices.services.push import PushState, push_state
-from devices.temporary import Channel, temporary_access
+from devices.services.temporary_access import temporary_login_check
+from devices.temporary import Channel
 
 from ..errors import TradingError, invalid_credentials, login_failed, no_device, unknown_device
 from ..models import ApprovalMethod, PendingTradingLogin
 from ..selectors import is_opted_out
 from .pending import pending_find, pending_open
 from .second_factor import FactorAnswer, factor_ask, factor_check
-from .sessions import OpenedSession, trading_access_refused, trading_session_start
+from .sessions import OpenedSession, trading_session_start
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,10 @@ def trading_second_factor_verify(
         raise login_failed()
     device, method = verified
     pending.delete()
-    access = temporary_access(
-        authenticator=device.authenticator, channel=Channel.TRADING, at=timezone.now()
+    access = temporary_login_check(
+        user=user, authenticator=device.authenticator, channel=Channel.TRADING, client=client
     )
     if not access.allowed:
-        trading_access_refused(user=user, device=device, message=access.message, client=client)
         raise TradingError(403, "access_refused", access.message)
     login_succeeded(user=user, client=client)
     return trading_session_start(user=user, device=device, method=method, client=client)

@@ -15,6 +15,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from devices.models import Authenticator, SecurityDevice
+from devices.services.temporary_access import access_refused_record
 from devices.temporary import Channel, temporary_access
 
 from .. import conf
@@ -146,27 +147,15 @@ def _still_allowed(session: TradingSession, now: datetime, client: ClientInfo) -
     access = temporary_access(authenticator=device.authenticator, channel=Channel.TRADING, at=now)
     if not access.allowed:
         if trading_session_end(session=session, reason="temporary_window", client=client):
-            trading_access_refused(user=user, device=device, message=access.message, client=client)
+            access_refused_record(
+                user=user,
+                authenticator=device.authenticator,
+                channel=Channel.TRADING,
+                access=access,
+                step="session",
+                client=client,
+            )
         raise TradingError(403, "access_refused", access.message)
-
-
-def trading_access_refused(
-    *, user: User, device: SecurityDevice, message: str, client: ClientInfo
-) -> None:
-    """T2/T3: a temporary device's window has closed for the trading platform; recorded."""
-    audit_record(
-        event_type=AuditEventType.ACCESS_REFUSED,
-        outcome=AuditOutcome.FAILURE,
-        subject=user,
-        actor=user,
-        client=client,
-        detail={
-            "channel": Channel.TRADING.value,
-            "kind": device.authenticator.kind,
-            "serial": device.authenticator.serial,
-            "message": message,
-        },
-    )
 
 
 def _end_and_refuse(session: TradingSession, client: ClientInfo, code: str, message: str) -> None:
