@@ -7,17 +7,17 @@ authenticated call carries `Authorization: Bearer <token>` itself."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.responses import codes_4xx
-from ninja.security import HttpBearer
 
 from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
-from devices.models import PushRequest, SecurityDevice
+from devices.models import PushRequest
 
-from . import schemas
+from . import api_orders, api_withdrawals, schemas
+from .api_common import ERRORS, SessionToken, device_out
 from .errors import TradingError
 from .models import TradingSession
 from .selectors import session_allows
@@ -33,15 +33,7 @@ from .services.login import (
     trading_second_factor_verify,
 )
 from .services.second_factor import FactorAnswer
-from .services.sessions import trading_session_check, trading_session_end
-
-
-class SessionToken(HttpBearer):
-    """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> TradingSession:
-        return trading_session_check(token=token, client=ClientInfo.from_request(request))
-
+from .services.sessions import trading_session_end
 
 api = NinjaAPI(
     title="SLS trading platform",
@@ -49,7 +41,8 @@ api = NinjaAPI(
     description="Log in as the trading desktop does: password, then the security device.",
     urls_namespace="trading_api",
 )
-ERRORS = {code: schemas.ErrorOut for code in codes_4xx}
+api.add_router("", api_orders.router)
+api.add_router("/withdrawals", api_withdrawals.router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail) -> HttpResponse:
@@ -71,6 +64,12 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(ValidationError)
 def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 422, "invalid_input", exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _bad_input(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the input (an amount, a price): its sentence, with its code."""
+    return _error(request, 400, getattr(exc, "code", None) or "bad_input", " ".join(exc.messages))
 
 
 @api.exception_handler(HttpError)
@@ -96,7 +95,7 @@ def login(request: HttpRequest, payload: schemas.LoginIn):
         "status": "second_factor_required",
         "login_id": begun.login_id,
         "login_expires_at": begun.pending.expires_at,
-        "devices": [_device_out(device) for device in begun.devices],
+        "devices": [device_out(device) for device in begun.devices],
     }
 
 
@@ -205,22 +204,11 @@ def _session_out(session: TradingSession) -> dict:
     return {
         "user": user.username,
         "account": user.account.number if user.account_id else None,
-        "device": _device_out(session.device) if session.device else None,
+        "device": device_out(session.device) if session.device else None,
         "approval_method": session.approval_method,
         "authenticated_at": session.authenticated_at,
         "expires_at": session.expires_at,
         "allows": session_allows(session),
-    }
-
-
-def _device_out(device: SecurityDevice) -> dict:
-    kind = device.authenticator.kind_behaviour
-    return {
-        "id": device.pk,
-        "kind": kind.code,
-        "label": kind.label,
-        "uses_push": kind.uses_push,
-        "temporary": kind.temporary,
     }
 
 

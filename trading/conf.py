@@ -1,6 +1,7 @@
 """Defaults of the trading-platform channel, in one place."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from accounts import conf as accounts_conf
 
@@ -21,3 +22,11 @@ PENDING_LOGIN_TTL = accounts_conf.PENDING_LOGIN_TTL
 # Bearer tokens: 32 random bytes, URL-safe; anything much longer is not one of ours.
 TOKEN_BYTES = 32
 TOKEN_MAX_LENGTH = 200
+
+# Order tickets (a simulation: recorded, never routed). A ticket above these is a typing
+# slip, not an order, and is refused before anything is recorded.
+ORDER_MAX_QUANTITY = 1_000_000
+ORDER_MAX_LIMIT_PRICE = Decimal("1000000.0000")
+# Ticker symbols: ASCII letters and digits, with a share-class suffix (BRK.B, BF-B).
+SYMBOL_PATTERN = r"^[A-Za-z0-9]{1,8}([.\-][A-Za-z0-9]{1,4})?$"
+SYMBOL_MAX_LENGTH = 13

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.permissions import Market
+
 
 class ApprovalMethod(models.TextChoices):
     """How the session's last authentication was made; decides its length (K5)."""
@@ -76,3 +78,56 @@ class PendingTradingLogin(models.Model):
 
     def __str__(self) -> str:
         return f"pending trading login {self.pk} of {self.user_id}"
+
+
+class OrderSide(models.TextChoices):
+    BUY = "buy", "Buy"
+    SELL = "sell", "Sell"
+
+
+MARKET_LABELS = {
+    Market.LISTED_STOCKS: "Listed stocks",
+    Market.OPTIONS: "Options",
+    Market.FUTURES: "Futures",
+    Market.FOREX: "Forex",
+    Market.PINK_SHEET: "Pink Sheet",
+    Market.OTCBB: "OTCBB",
+}
+
+
+class OrderTicket(models.Model):
+    """An order ticket the trading channel accepted. This is a simulation: the ticket is
+    validated against what the account may trade (O3), recorded and audited, and never
+    sent to any market. Tickets the rules refuse are not recorded here, only audited."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="order_tickets"
+    )
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="order_tickets"
+    )
+    session = models.ForeignKey(
+        TradingSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    symbol = models.CharField(max_length=13)
+    market = models.CharField(
+        max_length=20, choices=[(market.value, label) for market, label in MARKET_LABELS.items()]
+    )
+    side = models.CharField(max_length=4, choices=OrderSide.choices)
+    quantity = models.PositiveIntegerField()
+    # None for a market order; else the limit, with up to four decimals (sub-penny quotes
+    # are common on Pink Sheet and OTCBB stocks).
+    limit_price = models.DecimalField(max_digits=11, decimal_places=4, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "created_at"], name="orderticket_account")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orderticket_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.quantity} {self.symbol} ({self.market})"

@@ -3,15 +3,17 @@ so oversized or out-of-range input is a 422 before any hashing or database work.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from accounts.conf import PASSWORD_MAX_LENGTH
+from accounts.permissions import Market
 from accounts.validators import USERNAME_MAX_LENGTH
 
 from . import conf
+from .models import OrderSide
 
 RowId = Annotated[int, Field(ge=1, le=2**62)]
 Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH)]
@@ -111,3 +113,109 @@ class LogoutOut(Schema):
 class ErrorOut(Schema):
     error: str
     detail: str | list
+
+
+# Amounts and prices travel as JSON strings and are parsed exactly by the services' own
+# parsers; a JSON number (a binary float in most clients) is refused as a wrong type.
+StrictText = Annotated[str, Field(strict=True)]
+
+
+class PermissionsOut(Schema):
+    """`accounts.permissions.account_permissions(account).as_dict()`, with the account."""
+
+    account: str
+    sls_enrolled: bool
+    trading_login_needs_device: bool
+    markets: dict[str, bool]
+    features: dict[str, bool]
+    ach_eft_cap_usd: str | None
+
+
+class OrderIn(Schema):
+    symbol: Annotated[
+        str, Field(strict=True, max_length=conf.SYMBOL_MAX_LENGTH, pattern=conf.SYMBOL_PATTERN)
+    ]
+    market: Market
+    side: OrderSide
+    quantity: Annotated[int, Field(strict=True, ge=1, le=conf.ORDER_MAX_QUANTITY)]
+    limit_price: Annotated[str, Field(strict=True, max_length=24)] | None = None
+
+
+class OrderOut(Schema):
+    id: int
+    status: Literal["accepted"]
+    simulated: bool
+    account: str
+    symbol: str
+    market: str
+    side: str
+    quantity: int
+    order_type: Literal["market", "limit"]
+    limit_price: str | None
+    created_at: datetime
+
+
+class CapacityOut(Schema):
+    """W1–W3 for the session's user: the tier, why, and both rolling windows."""
+
+    account: str
+    currency: str
+    tier: str
+    tier_label: str
+    why: str
+    business_day: date
+    window_start: date
+    limits: dict[str, str | None]
+    used: dict[str, str]
+    available: dict[str, str | None]
+    devices: list[DeviceOut]
+
+
+class IntentIn(Schema):
+    amount: Annotated[StrictText, Field(max_length=40)]
+    destination: Annotated[StrictText, Field(max_length=64)]
+    device_id: RowId | None = None
+
+
+class IntentOut(Schema):
+    """The reviewed withdrawal and its challenge: answer it on `device` within 3 minutes."""
+
+    intent_token: str
+    amount: str
+    destination: str
+    device: DeviceOut
+    challenge_id: int
+    challenge: str
+    prompt: str
+    response_label: str
+    expires_at: datetime
+
+
+class WithdrawIn(Schema):
+    intent_token: Secret
+    challenge_id: RowId | None = None
+    response: Response = ""
+    amount: Annotated[StrictText, Field(max_length=40)]
+    destination: Annotated[StrictText, Field(max_length=64)]
+
+
+class WithdrawalOut(Schema):
+    id: int
+    account: str
+    amount: str
+    currency: str
+    destination: str
+    tier: str
+    tier_reason: str
+    business_day: date
+    created_at: datetime
+
+
+class RefusalOut(Schema):
+    """A withdrawal the rules refused; `reason` is over_limit, wrong_response,
+    approval_unusable, approval_mismatch or already_made (with the withdrawal made)."""
+
+    error: Literal["withdrawal_refused"]
+    reason: str
+    detail: str
+    withdrawal: WithdrawalOut | None = None

@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 
 from accounts.models import User
+from accounts.permissions import Market, account_permissions
 from devices.models import SecurityDevice
 from devices.temporary import ONLINE_CARD_FULL_ACCESS, PASSCODE_FULL_ACCESS
 
@@ -36,9 +37,15 @@ def is_opted_out(user: User) -> bool:
 
 
 def session_allows(session: TradingSession) -> list[str]:
-    """What this session may do on the channel. Opted-out clients cannot trade Pink Sheet or
-    OTCBB stocks (O3); withdrawals and settings are Client Portal business."""
-    allows = ["trade", "session_extend", "logout"]
-    if not is_opted_out(session.user):
-        allows.insert(1, "trade_pink_sheet_otcbb")
-    return allows
+    """What this session may do on the channel: trade, Pink Sheet and OTCBB stocks only
+    while the account is enrolled in SLS (O3, by `account_permissions`, as the order ticket
+    checks it), withdraw within the device's limits; settings stay Client Portal business.
+    A user without an account (staff) has nothing to trade or withdraw."""
+    user = session.user
+    allows = ["session_extend", "logout"]
+    if user.account_id is None:
+        return allows
+    permissions = account_permissions(user.account)
+    restricted = (Market.PINK_SHEET, Market.OTCBB)
+    otc = ["trade_pink_sheet_otcbb"] if all(map(permissions.allows_market, restricted)) else []
+    return ["trade", *otc, "withdraw", *allows]

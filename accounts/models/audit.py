@@ -48,6 +48,8 @@ class AuditEventType(models.TextChoices):
     TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"
     TRADING_SESSION_EXTENDED = "trading.session_extended", "Trading platform session extended"
     TRADING_SESSION_ENDED = "trading.session_ended", "Trading platform session ended"
+    TRADING_ORDER_ACCEPTED = "trading.order_accepted", "Order ticket accepted (simulated)"
+    TRADING_ORDER_REFUSED = "trading.order_refused", "Order ticket refused"
     SLS_OPTED_OUT = "sls.opted_out", "Opted out: Secure Login not required for trading"
     SLS_OPTED_IN = "sls.opted_in", "Opted back in to the Secure Login System"
     SETTINGS_REFUSED = "sls.settings_refused", "Security settings change refused: not primary"

@@ -15,9 +15,19 @@ def test_openapi_schema_is_served_as_valid_json(client):
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
-    assert {"/api/trading/login", "/api/trading/login/verify", "/api/trading/me"} <= set(
-        schema["paths"]
-    )
+    assert {
+        "/api/trading/login",
+        "/api/trading/login/verify",
+        "/api/trading/me",
+        "/api/trading/permissions",
+        "/api/trading/orders",
+        "/api/trading/withdrawals/capacity",
+        "/api/trading/withdrawals/intents",
+        "/api/trading/withdrawals",
+    } <= set(schema["paths"])
+    order = schema["paths"]["/api/trading/orders"]["post"]
+    assert {"201", "403"} <= set(order["responses"])
+    assert {"201", "409"} <= set(schema["paths"]["/api/trading/withdrawals"]["post"]["responses"])
     assert "bearer" in json.dumps(schema["components"]["securitySchemes"]).lower()
 
 

@@ -75,7 +75,13 @@ def test_me_tells_the_session_and_what_the_channel_allows(client, user, token):
     assert body["account"] == user.account.number
     assert body["device"]["kind"] == "dsc_plus"
     assert body["approval_method"] == "response"
-    assert body["allows"] == ["trade", "trade_pink_sheet_otcbb", "session_extend", "logout"]
+    assert body["allows"] == [
+        "trade",
+        "trade_pink_sheet_otcbb",
+        "withdraw",
+        "session_extend",
+        "logout",
+    ]
 
 
 def test_inactive_user_token_is_refused(client, user, token):

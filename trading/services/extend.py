@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_password_check
 from devices.models import Challenge, PushRequest
 from devices.services.push import PushState, push_state
@@ -18,7 +17,7 @@ from ..errors import TradingError, invalid_credentials, login_failed
 from ..models import ApprovalMethod, PendingTradingLogin, TradingSession
 from .pending import pending_open
 from .second_factor import FactorAnswer, factor_ask, factor_check
-from .sessions import trading_session_end, trading_session_prolong
+from .sessions import trading_session_end_if_locked, trading_session_prolong
 
 
 def trading_reauthentication_begin(
@@ -47,7 +46,7 @@ def trading_session_extend(
             username=session.user.username, password=password, client=client
         )
         if not check.accepted:
-            _end_if_locked(session, client)
+            trading_session_end_if_locked(session=session, client=client)
             raise invalid_credentials()
         return trading_session_prolong(
             session=session, device=None, method=ApprovalMethod.PASSWORD, client=client
@@ -63,7 +62,7 @@ def trading_session_extend(
         user=session.user, answer=own_device, attempt=pending.attempt, client=client
     )
     if verified is None or verified[0].pk != session.device_id:
-        _end_if_locked(session, client)
+        trading_session_end_if_locked(session=session, client=client)
         raise login_failed()
     pending.delete()
     return trading_session_prolong(
@@ -90,10 +89,3 @@ def _password_session() -> TradingError:
         "password_session",
         "This session was opened with the password alone; extend it with your password.",
     )
-
-
-def _end_if_locked(session: TradingSession, client: ClientInfo) -> None:
-    user = session.user
-    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-    if lockout_is_active(user=user, at=timezone.now()):
-        trading_session_end(session=session, reason="locked", client=client)

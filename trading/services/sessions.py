@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.services.lockout import lockout_is_active
 from devices.models import Authenticator, SecurityDevice
 from devices.services.temporary_access import access_refused_record
 from devices.temporary import Channel, temporary_access
@@ -98,6 +99,17 @@ def trading_session_end(
         session.refresh_from_db(fields=["ended_at", "end_reason"])
         _audit(session, AuditEventType.TRADING_SESSION_ENDED, client, actor=actor, reason=reason)
     return bool(ended)
+
+
+def trading_session_end_if_locked(*, session: TradingSession, client: ClientInfo) -> bool:
+    """L3: a wrong answer on this session (extension, withdrawal step-up) that completed a
+    lockout ends the session, as the portal logs the user out; True if it did."""
+    user = session.user
+    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
+    if not lockout_is_active(user=user, at=timezone.now()):
+        return False
+    trading_session_end(session=session, reason="locked", client=client)
+    return True
 
 
 @transaction.atomic

@@ -1,0 +1,35 @@
+"""What every part of the trading API shares: the bearer-token check, the error answers
+and how a device is shown. Kept apart from `api.py` so the routers can import it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.responses import codes_4xx
+from ninja.security import HttpBearer
+
+from accounts.client_info import ClientInfo
+from devices.models import SecurityDevice
+
+from . import schemas
+from .models import TradingSession
+from .services.sessions import trading_session_check
+
+ERRORS = {code: schemas.ErrorOut for code in codes_4xx}
+
+
+class SessionToken(HttpBearer):
+    """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> TradingSession:
+        return trading_session_check(token=token, client=ClientInfo.from_request(request))
+
+
+def device_out(device: SecurityDevice) -> dict:
+    kind = device.authenticator.kind_behaviour
+    return {
+        "id": device.pk,
+        "kind": kind.code,
+        "label": kind.label,
+        "uses_push": kind.uses_push,
+        "temporary": kind.temporary,
+    }
