@@ -156,4 +156,3 @@ def test_production_plain_http_is_redirected_to_https():
     )
 
     assert production_shell(script) == ["301 https://portal.example.com/login/"]
-
