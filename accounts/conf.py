@@ -14,3 +14,7 @@ PENDING_LOGIN_TTL = timedelta(minutes=5)
 # Longest password the login form hashes; longer input is refused before any hashing so
 # that nobody can make the server hash megabytes.
 PASSWORD_MAX_LENGTH = 1024
+
+# NIST SP 800-63B AAL2: a portal session ends 12 hours after the login whatever the
+# activity (accounts.session_limits); the 30-minute idle end is SESSION_COOKIE_AGE.
+SESSION_MAX_LIFETIME = timedelta(hours=12)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
@@ -199,6 +200,7 @@ def seed_demo() -> list[DemoLogin]:
 def _ensure_user(username: str, **fields: object) -> User:
     user, created = User.objects.update_or_create(username=username, defaults=fields)
     if created or not user.check_password(demo_password(username)):
+        validate_password(demo_password(username), user)
         user.set_password(demo_password(username))
         user.save(update_fields=["password"])
     return user

@@ -1,4 +1,5 @@
-"""User-name syntax (L1): lower-case letters and digits only, case-sensitive."""
+"""User-name syntax (L1): lower-case letters and digits only, case-sensitive; and the
+longest password a user may choose (NIST SP 800-63B)."""
 
 import re
 
@@ -33,3 +34,23 @@ class UsernameValidator:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UsernameValidator)
+
+
+class MaximumLengthValidator:
+    """New passwords of at most `max_length` characters. NIST asks that at least 64 be
+    allowed; a bound keeps the hashing work fixed. The login form accepts longer input
+    (accounts.conf.PASSWORD_MAX_LENGTH) so that it does not tell which rule applies."""
+
+    def __init__(self, max_length: int = 64) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: object = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                "This password is too long. It must contain at most %(max_length)d characters.",
+                code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return f"Your password can be up to {self.max_length} characters long."

@@ -91,3 +91,68 @@ def test_database_url_selects_the_database():
     )
 
     assert result.stdout.split() == ["postgresql", "some_db"]
+
+
+def production_shell(script: str) -> list[str]:
+    result = run_manage(
+        "shell", "--no-imports", "-c", script, DATABASE_URL="sqlite://:memory:", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_production_https_only_with_a_year_of_preloaded_hsts():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 365 * 24 * 3600,"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+
+    assert production_shell(script) == ["True True True True"]
+
+
+def test_production_cookies_are_host_prefixed_secure_httponly_and_strict():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN);"
+        "print(s.CSRF_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY,"
+        " s.CSRF_COOKIE_SAMESITE, s.CSRF_COOKIE_PATH, s.CSRF_COOKIE_DOMAIN)"
+    )
+
+    assert production_shell(script) == [
+        "__Host-sessionid True True Strict / None",
+        "__Host-csrftoken True True Strict / None",
+    ]
+
+
+def test_production_login_page_sends_hsts_csp_and_a_host_prefixed_cookie():
+    script = (
+        "from django.test import Client;"
+        "r = Client(HTTP_HOST='portal.example.com').get('/login/', secure=True);"
+        "print(r.status_code);"
+        "print(r['Strict-Transport-Security']);"
+        "print(r['Content-Security-Policy']);"
+        "print(r.cookies['__Host-csrftoken'].output())"
+    )
+
+    status, hsts, csp, cookie = production_shell(script)
+
+    assert status == "200"
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    attributes = [part.strip().lower() for part in cookie.split(";")]
+    assert attributes[0].startswith("set-cookie: __host-csrftoken=")
+    assert {"secure", "httponly", "path=/", "samesite=strict"} <= set(attributes)
+    assert not any(part.startswith("domain=") for part in attributes)
+
+
+def test_production_plain_http_is_redirected_to_https():
+    script = (
+        "from django.test import Client;"
+        "r = Client(HTTP_HOST='portal.example.com').get('/login/');"
+        "print(r.status_code, r['Location'])"
+    )
+
+    assert production_shell(script) == ["301 https://portal.example.com/login/"]

@@ -4,6 +4,7 @@ the environment, so one image runs in development, CI and production."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from .env import env_bool, env_list, env_str
 
@@ -36,7 +37,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.session_limits.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "sls_portal.urls"
@@ -85,21 +88,45 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B 5.1.1.2: at least 8 characters, at least 64 allowed, no composition
+# rules, known and guessable passwords (common lists, the user's own names) refused.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 64}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
+# NIST SP 800-63B AAL2 reauthentication: 30 minutes idle (the session is saved, and its
+# expiry moved, on every request) and 12 hours in all (accounts.session_limits).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy in every environment, so the browser tests run under the policy
+# production sends: scripts and styles only from our own static files (no inline code, no
+# event-handler attributes), no plugins, no framing, forms post only to us. Images may be
+# data: URIs, which the API's own documentation page uses for its icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -24,7 +24,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-# The __Host- prefix pins cookies to this exact host over HTTPS with Path=/.
+# The __Host- prefix makes the browser refuse the cookie unless it is Secure, has Path=/
+# and no Domain: no sibling host or plain-HTTP page can set or shadow it.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+# Strict: no request started by another site carries the session, so a link or form
+# elsewhere cannot act as the user. The cost: a portal link followed from an e-mail or
+# another site opens the login page first, and the login sends the user on to it.
 SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"

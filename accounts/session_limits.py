@@ -1,0 +1,73 @@
+"""The absolute end of a portal session (NIST SP 800-63B AAL2: reauthenticate after 12
+hours whatever the activity).
+
+The idle end needs no code: SESSION_COOKIE_AGE is 30 minutes and SESSION_SAVE_EVERY_REQUEST
+moves the server-side expiry on every request, so a session left alone for 30 minutes is
+gone from the store. Activity cannot move the absolute end, so the moment of login is kept
+in the session and checked on every request; the session is then flushed on the server,
+written to the audit trail, and the user sent to the login page with a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .client_info import ClientInfo
+from .conf import SESSION_MAX_LIFETIME
+from .models import AuditEventType, AuditOutcome
+from .services.audit import audit_record
+
+SESSION_STARTED_KEY = "sls_session_started_at"
+SESSION_ENDED_MESSAGE = (
+    "Your session has ended: portal sessions last at most 12 hours. Please log in again."
+)
+
+
+class SessionLifetimeMiddleware:
+    """After AuthenticationMiddleware and MessageMiddleware: ends authenticated sessions
+    older than SESSION_MAX_LIFETIME and stamps the start of new ones."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and _is_past_lifetime(request):
+            return _end_session(request)
+        response = self.get_response(request)
+        # Stamped once, after the view, so the request that completes the login (and
+        # rotates the session key) starts the clock.
+        if request.user.is_authenticated and SESSION_STARTED_KEY not in request.session:
+            request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
+        return response
+
+
+def _is_past_lifetime(request: HttpRequest) -> bool:
+    started = request.session.get(SESSION_STARTED_KEY)
+    if not isinstance(started, int | float):
+        return False
+    started_at = datetime.fromtimestamp(started, tz=UTC)
+    return timezone.now() - started_at >= SESSION_MAX_LIFETIME
+
+
+def _end_session(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    audit_record(
+        event_type=AuditEventType.LOGOUT,
+        outcome=AuditOutcome.SUCCESS,
+        subject=user,
+        client=ClientInfo.from_request(request),
+        detail={
+            "reason": "session_lifetime",
+            "max_hours": SESSION_MAX_LIFETIME // timedelta(hours=1),
+        },
+    )
+    auth_logout(request)
+    messages.info(request, SESSION_ENDED_MESSAGE)
+    return redirect_to_login(request.get_full_path())
