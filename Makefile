@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check-deploy bench clean
+.PHONY: install run serve test lint check-deploy bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,34 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:8000/ (support desk: http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production settings under gunicorn, on PostgreSQL and Redis, static files by WhiteNoise.
+# SLS_LOCAL_HTTP=true (sls_portal/settings/serve.py) allows plain HTTP on this machine; keys
+# not set in the environment are generated once into var/serve-keys.env and kept, so that
+# device secrets stay readable between runs.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_serve
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVE_WORKERS ?= 3
+SERVE_BIND ?= 127.0.0.1:8000
+SERVE_KEYS := var/serve-keys.env
+SERVE_ENV = DJANGO_SETTINGS_MODULE=sls_portal.settings.serve \
+	SLS_LOCAL_HTTP=$${SLS_LOCAL_HTTP:-true} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)}
+
+$(SERVE_KEYS):
+	mkdir -p var
+	$(PYTHON) -c 'import base64, secrets; \
+		print("SECRET_KEY=$${SECRET_KEY:-" + secrets.token_urlsafe(64) + "}"); \
+		print("DEVICE_SECRET_KEYS=$${DEVICE_SECRET_KEYS:-" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "}"); \
+		print("DEVICE_CELL_HMAC_KEY=$${DEVICE_CELL_HMAC_KEY:-" + secrets.token_urlsafe(32) + "}")' > $@
+
+serve: install $(SERVE_KEYS)
+	set -a && . ./$(SERVE_KEYS) && set +a && export $(SERVE_ENV) && \
+	$(BIN)/python -m sls_portal.database && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn sls_portal.wsgi:application --workers $(SERVE_WORKERS) \
+		--bind $(SERVE_BIND) --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .
