@@ -63,11 +63,24 @@ check-deploy: install
 	DEVICE_CELL_HMAC_KEY=check-only ALLOWED_HOSTS=portal.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Figures of speed, not a test: the withdrawal capacity check at 1,000 and 1,000,000 ledger
-# rows on PostgreSQL (DATABASE_URL, else its own database sls_bench, created if missing).
+# Figures of speed, not a test (docs/performance.md): the withdrawal capacity check at 1,000
+# and 1,000,000 ledger rows; then logins per second through gunicorn next to
+# django-two-factor-auth on the same hasher and next to a bare view, peak memory per worker,
+# and SQL queries per login step and per withdrawal. PostgreSQL (DATABASE_URL, else its own
+# databases, created if missing) and Redis; throwaway keys as check-deploy makes them.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench
+BENCH_TWO_FACTOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench_two_factor
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python manage.py bench_withdrawals
+	DJANGO_SETTINGS_MODULE=bench.settings SLS_LOCAL_HTTP=true \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	DEVICE_SECRET_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	DEVICE_CELL_HMAC_KEY=bench-only \
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+	TWO_FACTOR_DATABASE_URL=$${TWO_FACTOR_DATABASE_URL:-$(BENCH_TWO_FACTOR_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)} \
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

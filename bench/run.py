@@ -17,8 +17,8 @@ import django
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 USERS = int(os.environ.get("BENCH_USERS", "6"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TWO_FACTOR_SETTINGS = "bench.two_factor_site.settings"
 # TOTP takes each code once: more yardstick users than logins a run can make.
 TWO_FACTOR_USERS = 3000
