@@ -64,6 +64,8 @@ def gunicorn_running(*, settings: str, env: dict[str, str], workers: int) -> Ite
             f"--workers={workers}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            # Several servers run at once here: none may take the shared control socket.
+            "--no-control-socket",
         ],
         cwd=BASE_DIR,
         env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": settings},

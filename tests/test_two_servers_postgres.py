@@ -39,8 +39,9 @@ PUSH_NUMBER = re.compile(r'data-testid="push-number"[^>]*>([0-9]+)<')
 PUSH_ID = re.compile(r'<input type="hidden" name="push" value="([0-9]+)"')
 
 
-@pytest.fixture
-def servers():
+@pytest.fixture(scope="module")
+def servers(django_db_setup):
+    """Started once for the module over the test database; each test brings its own rows."""
     env = server_env()
     settings = "sls_portal.settings.serve"
     with (
