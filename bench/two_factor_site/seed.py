@@ -4,6 +4,7 @@ logs in at most once per 30-second step: the bench uses more users than logins i
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import sys
@@ -35,17 +36,15 @@ def main(count: int, path: str) -> None:
         for user, key in zip(users, keys, strict=True)
     )
     credentials = [
-        {"username": user.username, "password": password, "totp_key": _b32(key)}
+        {
+            "username": user.username,
+            "password": password,
+            "totp_key": base64.b32encode(key).decode(),
+        }
         for user, key in zip(users, keys, strict=True)
     ]
     with open(path, "w", encoding="utf-8") as file:
         json.dump(credentials, file)
-
-
-def _b32(key: bytes) -> str:
-    import base64
-
-    return base64.b32encode(key).decode()
 
 
 if __name__ == "__main__":
