@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check-deploy bench clean
+.PHONY: install run serve test lint check-deploy bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,34 @@ run: install
 	@echo "Serving http://127.0.0.1:8000/ (support desk: http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production settings under gunicorn, on PostgreSQL and Redis, static files by WhiteNoise.
+# SLS_LOCAL_HTTP=true (sls_portal/settings/serve.py) allows plain HTTP on this machine; keys
+# not set in the environment are generated once into var/serve-keys.env and kept, so that
+# device secrets stay readable between runs.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_serve
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVE_WORKERS ?= 3
+SERVE_BIND ?= 127.0.0.1:8000
+SERVE_KEYS := var/serve-keys.env
+SERVE_ENV = DJANGO_SETTINGS_MODULE=sls_portal.settings.serve \
+	SLS_LOCAL_HTTP=$${SLS_LOCAL_HTTP:-true} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)}
+
+$(SERVE_KEYS):
+	mkdir -p var
+	$(PYTHON) -c 'import base64, secrets; \
+		print("SECRET_KEY=$${SECRET_KEY:-" + secrets.token_urlsafe(64) + "}"); \
+		print("DEVICE_SECRET_KEYS=$${DEVICE_SECRET_KEYS:-" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "}"); \
+		print("DEVICE_CELL_HMAC_KEY=$${DEVICE_CELL_HMAC_KEY:-" + secrets.token_urlsafe(32) + "}")' > $@
+
+serve: install $(SERVE_KEYS)
+	set -a && . ./$(SERVE_KEYS) && set +a && export $(SERVE_ENV) && \
+	$(BIN)/python -m sls_portal.database && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn sls_portal.wsgi:application --workers $(SERVE_WORKERS) \
+		--bind $(SERVE_BIND) --access-logfile -
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -35,11 +63,24 @@ check-deploy: install
 	DEVICE_CELL_HMAC_KEY=check-only ALLOWED_HOSTS=portal.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Figures of speed, not a test: the withdrawal capacity check at 1,000 and 1,000,000 ledger
-# rows on PostgreSQL (DATABASE_URL, else its own database sls_bench, created if missing).
+# Figures of speed, not a test (docs/performance.md): the withdrawal capacity check at 1,000
+# and 1,000,000 ledger rows; then logins per second through gunicorn next to
+# django-two-factor-auth on the same hasher and next to a bare view, peak memory per worker,
+# and SQL queries per login step and per withdrawal. PostgreSQL (DATABASE_URL, else its own
+# databases, created if missing) and Redis; throwaway keys as check-deploy makes them.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench
+BENCH_TWO_FACTOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench_two_factor
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python manage.py bench_withdrawals
+	DJANGO_SETTINGS_MODULE=bench.settings SLS_LOCAL_HTTP=true \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	DEVICE_SECRET_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	DEVICE_CELL_HMAC_KEY=bench-only \
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+	TWO_FACTOR_DATABASE_URL=$${TWO_FACTOR_DATABASE_URL:-$(BENCH_TWO_FACTOR_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)} \
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

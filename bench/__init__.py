@@ -1,0 +1,1 @@
+"""`make bench`: figures of speed, printed, not asserted (see docs/performance.md)."""

@@ -1,0 +1,185 @@
+"""Run gunicorn and locust as separate processes, as in production: a server on a free
+port, a headless load bounded in time, and the RSS of the server's workers sampled while
+it runs. Used by `make bench` and by the load and two-process tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.request import urlopen
+
+import psutil
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCUSTFILE = BASE_DIR / "bench" / "locustfile.py"
+START_TIMEOUT = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    peak_worker_rss: dict[int, int] = field(default_factory=dict)
+
+    def sample_memory(self) -> None:
+        """Keep the highest RSS seen of each worker process."""
+        try:
+            workers = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return
+        for worker in workers:
+            try:
+                rss = worker.memory_info().rss
+            except psutil.NoSuchProcess:
+                continue
+            self.peak_worker_rss[worker.pid] = max(rss, self.peak_worker_rss.get(worker.pid, 0))
+
+
+@contextmanager
+def gunicorn_running(*, settings: str, env: dict[str, str], workers: int) -> Iterator[Server]:
+    """gunicorn on a free port with `settings`; ready when it answers, stopped on exit."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sls_portal.wsgi:application",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            # Several servers run at once here: none may take the shared control socket.
+            "--no-control-socket",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": settings},
+    )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.process.returncode}")
+        try:
+            urlopen(f"{server.url}/", timeout=5).close()  # noqa: S310 (local URL)
+            return
+        except HTTPError:
+            return  # it answered
+        except (URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT} s")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    stats: list[dict]
+    seconds: float
+
+    def entry(self, name: str) -> dict:
+        return next(row for row in self.stats if row["name"] == name)
+
+    @property
+    def failures(self) -> int:
+        return sum(row["num_failures"] for row in self.stats)
+
+    @property
+    def requests(self) -> int:
+        return sum(row["num_requests"] for row in self.stats)
+
+    def completed(self, final_step: str) -> int:
+        row = self.entry(final_step)
+        return row["num_requests"] - row["num_failures"]
+
+    def per_second(self, final_step: str) -> float:
+        return self.completed(final_step) / self.seconds
+
+
+def locust_run(
+    *,
+    user_class: str,
+    host: str,
+    users: int,
+    seconds: int,
+    credentials: Path | None = None,
+    server: Server | None = None,
+) -> LoadResult:
+    """Locust headless for `seconds`; the final stats. While it runs, `server`'s workers'
+    memory is sampled."""
+    env = {**os.environ, "PYTHONPATH": str(BASE_DIR)}
+    if credentials is not None:
+        env["BENCH_CREDENTIALS"] = str(credentials)
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        f"--locustfile={LOCUSTFILE}",
+        "--headless",
+        "--only-summary",
+        "--json",
+        f"--users={users}",
+        f"--spawn-rate={users}",
+        f"--run-time={seconds}s",
+        "--stop-timeout=10",
+        f"--host={host}",
+        "--loglevel=WARNING",
+        user_class,
+    ]
+    process = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
+        command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    sampler = _Sampler(server)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=seconds + 60)
+    finally:
+        sampler.stop()
+    try:
+        stats = json.loads(stdout)
+    except json.JSONDecodeError as exc:
+        raise RuntimeError(f"locust printed no stats: {stderr[-2000:]}") from exc
+    started = min((row["start_time"] for row in stats), default=0)
+    ended = max((row["last_request_timestamp"] or 0 for row in stats), default=0)
+    return LoadResult(stats=stats, seconds=max(ended - started, 1e-9))
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, server: Server | None) -> None:
+        super().__init__(daemon=True)
+        self.server = server
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while self.server is not None and not self.stopping.wait(0.2):
+            self.server.sample_memory()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
