@@ -22,7 +22,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # be repeated. Examples share the test's database, which the tests account for.
 settings.register_profile(
     "ci",
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     database=None,
@@ -30,7 +30,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "dev",
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -1,0 +1,116 @@
+"""Property-based tests of the device forms (issue 8): the second-factor step, enrolment,
+sharing, the DSC+ order wizard, the support desk's passcode form and the card simulators.
+Whatever is posted, no server error, and without the right answer nothing succeeds."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import User
+from devices.models import DeviceShare, SecurityDevice
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.form_fuzz import bodies, post_fuzzed
+from tests.login_helpers import device_page, is_logged_in, post_login
+from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
+
+from .sharing_helpers import logged_in, owner_step, same_person_users
+
+pytestmark = pytest.mark.django_db
+
+
+def after_password(user: User) -> Client:
+    client = Client()
+    post_login(client, user.username, DEFAULT_PASSWORD)
+    return client
+
+
+@given(data=st.data())
+def test_L2_second_factor_form_never_fails_and_lets_no_one_in(db, data):
+    # A new user each example: ten wrong answers would lock one user out (L3).
+    client = after_password(UserFactory())
+    page = device_page(client)
+    kept = {"device": page.context["device"].pk, "challenge": page.context["challenge"].pk}
+
+    post_fuzzed(
+        client, reverse("devices:login_device"), data.draw(bodies(fuzzed=("response",), kept=kept))
+    )
+
+    assert not is_logged_in(client)
+
+
+@given(data=st.data())
+def test_E1_enrolment_forms_never_fail_and_enrol_nothing_unproven(db, data):
+    applicant = UserFactory(device=False)
+    client = after_password(applicant)
+    start = {"country": "GB", "national_number": "7400123456"}
+
+    post_fuzzed(client, reverse("enrolment:start"), data.draw(bodies(fuzzed=(), kept=start)))
+    post_fuzzed(client, reverse("enrolment:confirm"), data.draw(bodies(fuzzed=("code",))))
+
+    assert not SecurityDevice.objects.filter(user=applicant).exists()
+
+
+@given(data=st.data())
+def test_H1_sharing_forms_never_fail_and_share_nothing_unproven(db, data):
+    requester, owner = same_person_users("scc", "dsc_plus")
+    client = logged_in(requester)
+
+    post_fuzzed(
+        client,
+        reverse("sharing:owner"),
+        data.draw(bodies(fuzzed=("password",), kept={"username": owner.username})),
+    )
+    owner_step(client, owner.username)
+    post_fuzzed(client, reverse("sharing:device"), data.draw(bodies(fuzzed=("response",))))
+
+    assert not DeviceShare.objects.exists()
+
+
+@given(data=st.data())
+def test_T5_order_wizard_forms_never_fail(db, data):
+    stock_card()
+    user = rich_client_user()
+    client = logged_in(user)
+    address = {
+        "address_line": "1 Main Street",
+        "city": "Springfield",
+        "postal_code": "62701",
+        "country": "US",
+    }
+    pin = {"pin": NEW_PIN, "pin_again": NEW_PIN, "hold_account": user.account_id}
+
+    post_fuzzed(client, reverse("dsc_plus:address"), data.draw(bodies(fuzzed=(), kept=address)))
+    post_fuzzed(
+        client, reverse("dsc_plus:address_change"), data.draw(bodies(fuzzed=(), kept=address))
+    )
+    post_fuzzed(client, reverse("dsc_plus:pin"), data.draw(bodies(fuzzed=("pin_again",), kept=pin)))
+    post_fuzzed(client, reverse("dsc_plus:activate"), data.draw(bodies(fuzzed=("response",))))
+    post_fuzzed(client, reverse("dsc_plus:pin_change"), data.draw(bodies(fuzzed=("response",))))
+
+
+@given(data=st.data())
+def test_T1_passcode_form_never_fails_and_issues_nothing_without_a_reason(support_agent, data):
+    agent = logged_in(support_agent)
+    caller = UserFactory()
+    kept = {"confirmed": ["name", "date_of_birth"], "confirm": "on"}
+    url = reverse("admin:accounts_user_temporary_passcode", args=[caller.pk])
+
+    post_fuzzed(agent, url, data.draw(bodies(fuzzed=("reason",), kept=kept)))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "fields"),
+    [
+        ("simulators:keypad", ("serial", "pin", "challenge")),
+        ("simulators:token", ("serial",)),
+        ("phone:phones", ("platform", "os_version", "rooted", "biometrics")),
+        ("phone:activate", ("username", "password", "country", "national_number")),
+    ],
+)
+@given(data=st.data())
+def test_D1_simulator_forms_never_fail(db, url_name, fields, data):
+    post_fuzzed(Client(), reverse(url_name), data.draw(bodies(fuzzed=fields)))
