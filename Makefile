@@ -25,7 +25,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# axe-core, pinned in package-lock.json, which the accessibility browser test injects.
+node_modules/axe-core:
+	npm ci --no-audit --no-fund
+
+test: lint node_modules/axe-core
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-deploy: install
@@ -42,4 +46,4 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python manage.py bench_withdrawals
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts node_modules
