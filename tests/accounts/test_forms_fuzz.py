@@ -83,3 +83,29 @@ def test_O3_deposit_form_never_fails_and_takes_no_bad_method(db, data):
     )
 
     assert not Account.objects.get(pk=user.account_id).deposits.exists()
+
+
+@pytest.fixture
+def signed_in(user) -> Client:
+    """One login for every example: a malformed body is no login attempt and locks nothing."""
+    return logged_in(user)
+
+
+RAW_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=fuzz",
+    "multipart/form-data",
+    "application/json",
+    "text/plain; charset=utf-16",
+]
+
+
+@given(
+    body=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(str.encode)),
+    content_type=st.sampled_from(RAW_TYPES),
+    url_name=st.sampled_from(["accounts:login", "settings:email", "withdrawals:withdraw"]),
+)
+def test_L1_bodies_of_any_type_and_encoding_never_fail(signed_in, body, content_type, url_name):
+    response = signed_in.generic("POST", reverse(url_name), body, content_type=content_type)
+
+    assert response.status_code < 500

@@ -150,6 +150,19 @@ def withdrawal_page(step: str) -> Callable[[], tuple[Client, str]]:
     return setup
 
 
+def opted_back_in() -> tuple[Client, str]:
+    """KB2545 step 8: the confirmation after an opted-out client asks for the device again."""
+    client = signed_in(UserFactory(account__sls_opted_out=True))
+    response = client.post(reverse("settings:sls_configure"), {"choice": "required"})
+    return client, response["Location"]
+
+
+def phone_app() -> tuple[Client, str]:
+    client = Client()
+    response = client.post(reverse("phone:phones"), {"platform": "ios", "os_version": "17.0"})
+    return client, response["Location"]
+
+
 def printed_card() -> tuple[Client, str]:
     user = UserFactory(device="scc")
     serial = user.securitydevice_set.get().authenticator.serial
@@ -180,6 +193,7 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "secure login settings": portal("accounts:secure_login"),
     "opt-out choice": portal("settings:sls_configure"),
     "opt-out risks": portal("settings:sls_opt_out"),
+    "opt-in confirmation": opted_back_in,
     "bank instructions": portal("settings:bank_instructions"),
     "e-mail change": portal("settings:email"),
     "deposit": portal("settings:deposit"),
@@ -205,6 +219,7 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "token simulator": at("/simulators/token/"),
     "printed card simulator": printed_card,
     "phone simulator": at("/simulators/phone/"),
+    "phone app": phone_app,
     "phone inbox": at("/simulators/phone/inbox/"),
     "admin index": support_desk("/admin/"),
     "admin users": support_desk("/admin/accounts/user/"),
