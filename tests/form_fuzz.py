@@ -26,7 +26,12 @@ NUMBERS = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
 )
-ANY_VALUE = st.one_of(st.text(), LONG, NUMBERS, st.just(""))
+# Strings that look like numbers to some parsers and not to others: unicode digits that
+# str.isdigit() accepts but int() refuses, signs, exponents, spaces, NUL, out-of-range ids.
+TRICKY = st.sampled_from(
+    ["\u00b2", "\u0661\u0662", "\U0001d7d9", "0x10", "1e3", "-1", "+1", " 1", "1\x00", "9" * 30]
+)
+ANY_VALUE = st.one_of(st.text(), LONG, NUMBERS, TRICKY, st.just(""))
 # A value, or the same field repeated with several values.
 ANY_FIELD = st.one_of(ANY_VALUE, st.lists(ANY_VALUE, min_size=2, max_size=3))
 

@@ -36,7 +36,9 @@ def test_L2_second_factor_form_never_fails_and_lets_no_one_in(db, data):
     kept = {"device": page.context["device"].pk, "challenge": page.context["challenge"].pk}
 
     post_fuzzed(
-        client, reverse("devices:login_device"), data.draw(bodies(fuzzed=("response",), kept=kept))
+        client,
+        reverse("devices:login_device"),
+        data.draw(bodies(fuzzed=("response", "push"), kept=kept)),
     )
 
     assert not is_logged_in(client)
@@ -114,3 +116,35 @@ def test_T1_passcode_form_never_fails_and_issues_nothing_without_a_reason(suppor
 @given(data=st.data())
 def test_D1_simulator_forms_never_fail(db, url_name, fields, data):
     post_fuzzed(Client(), reverse(url_name), data.draw(bodies(fuzzed=fields)))
+
+
+@given(data=st.data())
+def test_T4_reactivation_form_never_fails_and_reactivates_nothing_unproven(db, data):
+    client = logged_in(UserFactory())
+    fields = ("device", "challenge", "response")
+
+    post_fuzzed(client, reverse("devices:device_reactivate"), data.draw(bodies(fuzzed=fields)))
+
+
+# Unicode digits pass str.isdigit() yet int() refuses them.
+NOT_ASCII_DIGITS = ["\u00b2", "\u0661\u0662", "\U0001d7d9"]
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
+def test_T4_device_id_in_unicode_digits_is_no_server_error(db, raw):
+    client = logged_in(UserFactory())
+    url = reverse("devices:device_reactivate")
+
+    assert client.get(url, {"device": raw}).status_code < 500
+    assert post_fuzzed(client, url, {"device": raw, "response": "123456"}).status_code < 500
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
+def test_K2_push_id_in_unicode_digits_is_no_server_error(db, raw):
+    client = after_password(UserFactory())
+
+    status = client.get(reverse("devices:login_push_status"), {"push": raw})
+    post_fuzzed(client, reverse("devices:login_device"), {"push": raw})
+
+    assert status.json() == {"status": "denied"}
+    assert not is_logged_in(client)
