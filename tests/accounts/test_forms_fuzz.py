@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Account, BankInstruction, User
 from tests.factories import UserFactory
-from tests.form_fuzz import bodies, post_fuzzed
+from tests.form_fuzz import ANY_FIELD, bodies, post_fuzzed
 from tests.login_helpers import is_logged_in
 
 from .sls_helpers import fresh_factor_fields, logged_in
@@ -109,3 +109,29 @@ def test_L1_bodies_of_any_type_and_encoding_never_fail(signed_in, body, content_
     response = signed_in.generic("POST", reverse(url_name), body, content_type=content_type)
 
     assert response.status_code < 500
+
+
+QUERY_PAGES = [
+    "accounts:login",
+    "accounts:secure_login",
+    "devices:device_reactivate",
+    "dsc_plus:pin_change",
+    "sharing:device",
+    "withdrawals:withdraw",
+    "settings:email",
+    "simulators:keypad",
+    "phone:activate",
+]
+
+
+@given(
+    url_name=st.sampled_from(QUERY_PAGES),
+    query=st.fixed_dictionaries(
+        {},
+        optional={
+            name: ANY_FIELD for name in ("device", "next", "serial", "username", "fallback", "push")
+        },
+    ),
+)
+def test_L1_query_strings_never_fail(signed_in, url_name, query):
+    assert signed_in.get(reverse(url_name), query).status_code < 500
