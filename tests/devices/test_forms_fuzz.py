@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from devices.models import DeviceShare, SecurityDevice
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.form_fuzz import bodies, post_fuzzed
+from tests.form_fuzz import ANY_FIELD, bodies, post_fuzzed
 from tests.login_helpers import device_page, is_logged_in, post_login
 from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
@@ -148,3 +148,21 @@ def test_K2_push_id_in_unicode_digits_is_no_server_error(db, raw):
 
     assert status.json() == {"status": "denied"}
     assert not is_logged_in(client)
+
+
+@given(data=st.data())
+def test_K1_phone_app_forms_never_fail(db, data):
+    phone = Client()
+    app = phone.post(reverse("phone:phones"), {"platform": "ios", "os_version": "17.0"})
+    installation_id = app["Location"].rstrip("/").rsplit("/", 1)[-1]
+    for name, fields in (
+        ("phone:activation_start", ("username", "password", "country", "national_number")),
+        ("phone:activation_finish", ("code", "biometrics")),
+        ("phone:authenticate", ("account", "pin", "challenge")),
+    ):
+        url = reverse(name, args=[installation_id])
+        post_fuzzed(phone, url, data.draw(bodies(fuzzed=fields)))
+    push = reverse("phone:push", args=[installation_id, data.draw(st.integers(1, 2**62))])
+    post_fuzzed(phone, push, data.draw(bodies(fuzzed=("number", "pin", "answer"))))
+    inbox = data.draw(st.fixed_dictionaries({}, optional={"number": ANY_FIELD}))
+    assert phone.get(reverse("phone:inbox"), inbox).status_code < 500
