@@ -53,7 +53,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# axe-core, pinned in package-lock.json, which the accessibility browser test injects.
+node_modules/axe-core:
+	npm ci --no-audit --no-fund
+
+test: lint node_modules/axe-core
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-deploy: install
@@ -83,4 +87,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts node_modules

@@ -93,8 +93,10 @@ def admin_login_redirect(request: HttpRequest) -> HttpResponse:
 
 
 def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+    """Where to go after the login: a path on this site, else `default`. Only paths are
+    taken: `redirect()` would read a bare word such as "0" as a URL pattern name."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return candidate if allowed else resolve_url(default)

@@ -93,7 +93,7 @@ def device_reactivate_view(request: HttpRequest) -> HttpResponse:
     """Pick the permanent device that is back (GET ?device=), answer its challenge (POST)."""
     user = request.user
     raw_id = request.POST.get("device") or request.GET.get("device") or ""
-    device_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else 0
+    device_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 18 else 0
     failed = False
     try:
         if request.method == "POST":

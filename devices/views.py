@@ -81,7 +81,7 @@ def login_push_status_view(request: HttpRequest) -> JsonResponse:
     flow = LoginFlow(request)
     user = flow.pending_user()
     push_id = request.GET.get("push", "")
-    if user is None or not push_id.isdigit():
+    if user is None or not (push_id.isascii() and push_id.isdigit()):
         return JsonResponse({"status": "denied"})
     return JsonResponse(
         {"status": push_state(user=user, push_id=int(push_id), attempt=flow.attempt)}
@@ -95,7 +95,7 @@ def _verify(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse |
         push_id = request.POST["push"]
         push = push_login_verify(
             user=user,
-            push_id=int(push_id) if push_id.isdigit() else None,
+            push_id=int(push_id) if push_id.isascii() and push_id.isdigit() else None,
             attempt=flow.attempt,
             client=client,
         )

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import HealthCheck, settings
 
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
@@ -16,6 +17,25 @@ from devices.gateways.locmem import sent
 from .factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The property-based tests post to real views through the test client, so each example is
+# a few requests: few examples, no per-example deadline, and in CI a fixed seed so a run can
+# be repeated. Examples share the test's database, which the tests account for.
+settings.register_profile(
+    "ci",
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
 
 
 @pytest.fixture(autouse=True)

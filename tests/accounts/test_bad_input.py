@@ -87,6 +87,17 @@ def test_open_redirect_in_next_is_ignored(client, login_url, user, password):
     assert response["Location"] == reverse("accounts:dashboard")
 
 
+@pytest.mark.parametrize("next_url", ["0", "dashboard", "accounts:login"])
+def test_next_that_is_not_a_path_goes_to_the_dashboard(client, login_url, user, password, next_url):
+    # redirect() would take a bare word for a URL pattern name and fail on it.
+    client.post(login_url, {"username": user.username, "password": password, "next": next_url})
+
+    done = answer_device(client)
+    again = client.get(login_url, {"next": next_url})
+
+    assert done["Location"] == again["Location"] == reverse("accounts:dashboard")
+
+
 def test_next_inside_the_site_is_followed(client, login_url, user, password):
     target = reverse("accounts:secure_login")
     client.post(login_url, {"username": user.username, "password": password, "next": target})

@@ -1,0 +1,219 @@
+"""Pages of the portal with the state each needs, for checks that visit every page: each
+entry makes its state with the services and factories and returns a test client (logged in
+when the page needs it, its session cookie to be handed to the browser) and the path.
+
+The login is done by the test client: the pages are what is checked, the login flows have
+their own browser tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import SUPPORT_GROUP, support_group_sync
+from devices.models import DeviceShare
+from tests.devices.ib_key_app import install_app
+from tests.devices.sharing_helpers import (
+    answer_card,
+    owner_step,
+    same_person_users,
+    share_through_pages,
+)
+from tests.devices.temporary_helpers import login_with, passcode_give
+from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.login_helpers import full_login, post_login
+from tests.orders.helpers import NEW_PIN, place, rich_client_user, stock_card
+from tests.withdrawals.helpers import review, withdraw
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    assert full_login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+    return client
+
+
+def at(path: str) -> Callable[[], tuple[Client, str]]:
+    return lambda: (Client(), path)
+
+
+def portal(path_name: str) -> Callable[[], tuple[Client, str]]:
+    return lambda: (signed_in(UserFactory()), reverse(path_name))
+
+
+def support_agent() -> User:
+    support_group_sync()
+    agent = StaffFactory(username="agent")
+    agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
+    return agent
+
+
+def device_step(kind: str) -> Callable[[], tuple[Client, str]]:
+    def setup() -> tuple[Client, str]:
+        user = UserFactory(device=False if kind == "ib_key" else kind)
+        if kind == "ib_key":
+            install_app(user)
+        client = Client()
+        post_login(client, user.username, DEFAULT_PASSWORD)
+        return client, reverse("devices:login_device")
+
+    return setup
+
+
+def enrolment() -> tuple[Client, str]:
+    client = Client()
+    post_login(client, UserFactory(device=False).username, DEFAULT_PASSWORD)
+    return client, reverse("enrolment:start")
+
+
+def passcode_step() -> tuple[Client, str]:
+    user = UserFactory()
+    passcode_give(user, support_agent())
+    client = Client()
+    post_login(client, user.username, DEFAULT_PASSWORD)
+    device = user.securitydevice_set.get(authenticator__kind="temporary_passcode")
+    return client, f"{reverse('devices:login_device')}?device={device.pk}"
+
+
+def online_card() -> tuple[Client, str]:
+    user = UserFactory()
+    code = passcode_give(user, support_agent())
+    client = Client()
+    assert login_with(client, user, DEFAULT_PASSWORD, "temporary_passcode", code).status_code == 302
+    return client, reverse("devices:online_card")
+
+
+def share_step(step: str) -> Callable[[], tuple[Client, str]]:
+    def setup() -> tuple[Client, str]:
+        requester, owner = same_person_users("scc", "dsc_plus")
+        client = signed_in(requester)
+        if step != "owner":
+            owner_step(client, owner.username)
+        if step == "review":
+            answer_card(client)
+        return client, reverse(f"sharing:{step}")
+
+    return setup
+
+
+def share_status() -> tuple[Client, str]:
+    requester, owner = same_person_users("scc", "dsc_plus")
+    client = signed_in(requester)
+    share_through_pages(client, owner)
+    assert DeviceShare.objects.exists()
+    return client, reverse("sharing:status")
+
+
+def order_page(step: str) -> Callable[[], tuple[Client, str]]:
+    """The wizard walked by the client up to `step`; "activate" after an order was placed."""
+    wizard = ("start", "address", "pin", "summary", "confirmation")
+
+    def setup() -> tuple[Client, str]:
+        stock_card()
+        user = rich_client_user()
+        client = signed_in(user)
+        if step == "activate":
+            place(user)
+        if step in wizard[2:]:
+            client.post(reverse("dsc_plus:address"))
+        if step in wizard[3:]:
+            pin = {"pin": NEW_PIN, "pin_again": NEW_PIN, "hold_account": user.account_id}
+            client.post(reverse("dsc_plus:pin"), pin)
+        if step == "confirmation":
+            client.post(reverse("dsc_plus:summary"))
+        return client, reverse(f"dsc_plus:{step}")
+
+    return setup
+
+
+def withdrawal_page(step: str) -> Callable[[], tuple[Client, str]]:
+    def setup() -> tuple[Client, str]:
+        user = UserFactory()
+        client = signed_in(user)
+        if step == "approve":
+            intent, _ = review(user, "100.00")
+            return client, reverse("withdrawals:approve", args=[intent.token])
+        if step == "detail":
+            return client, reverse("withdrawals:detail", args=[withdraw(user, "100.00").pk])
+        return client, reverse("withdrawals:withdraw")
+
+    return setup
+
+
+def opted_back_in() -> tuple[Client, str]:
+    """KB2545 step 8: the confirmation after an opted-out client asks for the device again."""
+    client = signed_in(UserFactory(account__sls_opted_out=True))
+    response = client.post(reverse("settings:sls_configure"), {"choice": "required"})
+    return client, response["Location"]
+
+
+def phone_app() -> tuple[Client, str]:
+    client = Client()
+    response = client.post(reverse("phone:phones"), {"platform": "ios", "os_version": "17.0"})
+    return client, response["Location"]
+
+
+def printed_card() -> tuple[Client, str]:
+    user = UserFactory(device="scc")
+    serial = user.securitydevice_set.get().authenticator.serial
+    return Client(), reverse("simulators:printed_card", args=[serial])
+
+
+def support_desk(path: str) -> Callable[[], tuple[Client, str]]:
+    def setup() -> tuple[Client, str]:
+        agent = support_agent()
+        return signed_in(agent), path.format(caller=UserFactory(username="caller").pk)
+
+    return setup
+
+
+PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
+    "login": at("/login/"),
+    "help portal login": at("/help/login/"),
+    "help trading login": at("/help/trading-login/"),
+    **{
+        f"device step {kind}": device_step(kind)
+        for kind in ("dsc_plus", "dsc", "scc", "platinum", "gold", "sms", "ib_key")
+    },
+    "enrolment": enrolment,
+    "dashboard": portal("accounts:dashboard"),
+    "secure login settings": portal("accounts:secure_login"),
+    "opt-out choice": portal("settings:sls_configure"),
+    "opt-out risks": portal("settings:sls_opt_out"),
+    "opt-in confirmation": opted_back_in,
+    "bank instructions": portal("settings:bank_instructions"),
+    "e-mail change": portal("settings:email"),
+    "deposit": portal("settings:deposit"),
+    "device step temporary passcode": passcode_step,
+    "online card": online_card,
+    "share owner": share_step("owner"),
+    "share device": share_step("device"),
+    "share review": share_step("review"),
+    "share status": share_status,
+    "order start": order_page("start"),
+    "order address": order_page("address"),
+    "order address change": order_page("address_change"),
+    "order pin": order_page("pin"),
+    "order summary": order_page("summary"),
+    "order confirmation": order_page("confirmation"),
+    "order activation": order_page("activate"),
+    "pin change": order_page("pin_change"),
+    "withdraw": withdrawal_page("withdraw"),
+    "withdrawal approval": withdrawal_page("approve"),
+    "withdrawal detail": withdrawal_page("detail"),
+    "simulators": at("/simulators/"),
+    "keypad simulator": at("/simulators/keypad/"),
+    "token simulator": at("/simulators/token/"),
+    "printed card simulator": printed_card,
+    "phone simulator": at("/simulators/phone/"),
+    "phone app": phone_app,
+    "phone inbox": at("/simulators/phone/inbox/"),
+    "admin index": support_desk("/admin/"),
+    "admin users": support_desk("/admin/accounts/user/"),
+    "admin user": support_desk("/admin/accounts/user/{caller}/change/"),
+    "admin passcode": support_desk("/admin/accounts/user/{caller}/temporary-passcode/"),
+    "admin audit events": support_desk("/admin/accounts/auditevent/"),
+}

@@ -1,0 +1,76 @@
+"""Accessibility of every page (issue 8): each page is opened in real Chromium with the
+state it needs (page_states.py), axe-core (pinned in package.json, installed by `make test`)
+is injected and run, and no violation of impact "serious" or "critical" may remain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from .conftest import ARTIFACTS
+from .page_states import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def one_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(one_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """Every page of this module opens in one browser context, its cookies cleared before
+    each; a full-page screenshot is saved if the check fails."""
+    one_context.clear_cookies()
+    page = one_context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=ARTIFACTS / f"accessibility-{request.node.callspec.id}.png", full_page=True
+        )
+    page.close()
+
+
+def violations_of(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [item for item in result["violations"] if item["impact"] in BLOCKING]
+
+
+def described(violations: list[dict]) -> str:
+    lines = []
+    for item in violations:
+        lines.append(f"{item['id']} ({item['impact']}): {item['help']}")
+        lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in item["nodes"])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_has_no_serious_accessibility_violation(page, live_server, name):
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
+    client, path = PAGES[name]()
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is not None:
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    response = page.goto(f"{live_server.url}{path}")
+
+    assert response is not None and response.status == 200, (name, page.url)
+    assert page.url.endswith(path), f"{name}: redirected to {page.url}"
+    violations = violations_of(page)
+    assert not violations, f"{name} ({path}):\n{described(violations)}"
