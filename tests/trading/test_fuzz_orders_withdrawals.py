@@ -8,14 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 
-schemathesis = pytest.importorskip(
-    "schemathesis", reason="needs schemathesis (with hypothesis), not yet a declared dev dependency"
-)
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
-
-from .api import BASE, card_login, token_of  # noqa: E402
+from .api import BASE, card_login, token_of
 
 pytestmark = pytest.mark.django_db
 
