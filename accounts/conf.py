@@ -14,3 +14,18 @@ PENDING_LOGIN_TTL = timedelta(minutes=5)
 # Longest password the login form hashes; longer input is refused before any hashing so
 # that nobody can make the server hash megabytes.
 PASSWORD_MAX_LENGTH = 1024
+
+# Throttles (accounts/throttling.py): attempts per fixed window, counted in the shared
+# cache per client IP address and per user name or user, whether or not the user exists.
+# They stop fast guessing and hashing floods; the L3 lockout above stays the rule for a
+# user. Per-user limits sit above the lockout threshold, so a lock is reached first and
+# reads as a lock. A deployment may override any entry with settings.SLS_THROTTLE_LIMITS,
+# e.g. {"password_ip": (300, 300)}: (attempts, seconds).
+THROTTLE_LIMITS = {
+    "password_ip": (30, 300),
+    "password_user": (20, 300),
+    "second_factor_ip": (60, 300),
+    "second_factor_user": (20, 300),
+    "activation_ip": (30, 300),
+    "activation_user": (20, 300),
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,6 +21,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 @pytest.fixture(autouse=True)
 def _empty_message_gateway() -> None:
     sent.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings) -> None:
+    """Each test counts its own throttles and waits: a key prefix of its own keeps the
+    counters of earlier tests (and of other runs sharing a Redis) out, without flushing
+    a cache that others may use."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture(autouse=True)
