@@ -221,3 +221,16 @@ def test_T6_a_mail_server_down_does_not_stop_the_run(
     output = run_at(SHIPPED + 14 * DAY, django_capture_on_commit_callbacks)
     assert "approaching notices: 2" in output
     assert Notice.objects.count() == 2
+
+
+def test_T6_auto_activation_emails_the_new_device(
+    order, rich_user, django_capture_on_commit_callbacks
+):
+    run_at(SHIPPED + 21 * DAY, django_capture_on_commit_callbacks)
+
+    added = [
+        m for m in mail.outbox if m.subject.endswith("A security device was added to your user")
+    ]
+    assert len(added) == 1
+    assert added[0].to == [rich_user.client.email]
+    assert order.authenticator.serial in added[0].body
