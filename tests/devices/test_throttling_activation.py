@@ -1,6 +1,6 @@
-"""Throttles on the activation steps (issue 8): the IB Key app's password step shares the
-portal's password budget; codes typed or sent, and the DSC+ early activation, count per
-user and per address as activation attempts."""
+"""Throttles beyond the login page (issue 8): the IB Key app's password step and the device
+owner's password in the share wizard share the login's password budget; codes typed or
+sent, and the DSC+ early activation, count per user and per address as activation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import conf
 from accounts.models import AuditEvent, AuditEventType
+from tests.devices.sharing_helpers import logged_in, owner_step
 from tests.devices.test_phone_simulator import APP_PIN, install, send_code
 from tests.factories import UserFactory
 from tests.login_helpers import post_login
@@ -57,3 +58,16 @@ def test_throttle_enrolment_codes_per_user(client, settings, password):
     statuses = [client.post(confirm, {"code": "000000"}).status_code for _ in range(2)]
 
     assert statuses == [200, 429]
+
+
+def test_throttle_share_owner_password_counts_with_the_login(client):
+    requester = UserFactory(device="scc")
+    owner = UserFactory(client=requester.client, device="dsc_plus")
+    browser = logged_in(requester)
+    for _ in range(NAME_LIMIT):
+        post_login(client, owner.username, "wrong-password")
+
+    response = owner_step(browser, owner.username)
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
