@@ -31,9 +31,6 @@ class Verdict:
     retry_after: int = 0
 
 
-ALLOWED = Verdict(allowed=True)
-
-
 def throttle_limit(name: str) -> tuple[int, int]:
     """(attempts, window in seconds) for `name`, from settings over conf's defaults."""
     overrides = getattr(settings, "SLS_THROTTLE_LIMITS", {})
