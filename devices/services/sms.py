@@ -42,11 +42,17 @@ def sms_code_call(*, device: SecurityDevice, attempt: str) -> Challenge:
 
 
 def _throttle(attempt: str) -> None:
+    """The time stored is compared with our own clock, so the wait does not hang on the
+    cache's own expiry (Redis expires keys on its clock, not on ours)."""
     interval = int(conf.RESEND_INTERVAL.total_seconds())
-    if not cache.add(f"sms-resend-wait:{attempt}", timezone.now().timestamp(), interval):
-        started = cache.get(f"sms-resend-wait:{attempt}") or timezone.now().timestamp()
-        wait = max(1, math.ceil(interval - (timezone.now().timestamp() - started)))
-        raise ValidationError(f"Please wait {wait} seconds before asking again.")
+    key = f"sms-resend-wait:{attempt}"
+    now = timezone.now().timestamp()
+    if not cache.add(key, now, interval):
+        started = cache.get(key) or now
+        if now - started < interval:
+            wait = max(1, math.ceil(interval - (now - started)))
+            raise ValidationError(f"Please wait {wait} seconds before asking again.")
+        cache.set(key, now, interval)
     count_key = f"sms-resend-count:{attempt}"
     cache.add(count_key, 0, int(conf.CHALLENGE_TTL.total_seconds()) * 4)
     if cache.incr(count_key) > conf.RESENDS_PER_ATTEMPT:
