@@ -12,12 +12,21 @@ from django.utils import timezone
 
 from accounts.client_info import SYSTEM, ClientInfo
 from accounts.conf import LOCKOUT_THRESHOLD
+from accounts.models import User
 from accounts.services.notifications import SecurityEmail, security_email_send
 from accounts.services.sls import sls_opt_out
 from devices.fresh_factor import FreshFactor
+from devices.models import DeviceShare
 from devices.services.inventory import sms_device_add
+from devices.services.sharing import share_approve
 from tests.devices.ib_key_app import install_app
-from tests.devices.sharing_helpers import give_passcode, logged_in, share_through_pages
+from tests.devices.sharing_helpers import (
+    compliance_officer,
+    give_passcode,
+    logged_in,
+    matching_records_users,
+    share_through_pages,
+)
 from tests.factories import ClientFactory, UserFactory, give_device
 from tests.login_helpers import answer_device, post_login
 
@@ -163,3 +172,21 @@ def test_notify_nothing_when_the_change_rolls_back(mailed):
     mailed(assign_then_fail)
 
     assert mail.outbox == []
+
+
+def test_notify_share_approved_by_compliance(mailed):
+    requester, owner = matching_records_users("scc", "dsc_plus")
+    User.objects.filter(pk__in=[requester.pk, owner.pk]).update(email=ADDRESS)
+    share_through_pages(logged_in(requester), owner)
+    share = DeviceShare.objects.get(status=DeviceShare.Status.PENDING)
+    assert mail.outbox == []
+
+    mailed(
+        lambda: share_approve(
+            share=share, actor=compliance_officer(), reason="One person", client=SYSTEM
+        )
+    )
+
+    assert sorted(subjects()) == sorted(
+        [subject_of(SecurityEmail.DEVICE_ADDED), subject_of(SecurityEmail.DEVICE_SHARED)]
+    )
