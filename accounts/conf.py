@@ -18,3 +18,18 @@ PASSWORD_MAX_LENGTH = 1024
 # NIST SP 800-63B AAL2: a portal session ends 12 hours after the login whatever the
 # activity (accounts.session_limits); the 30-minute idle end is SESSION_COOKIE_AGE.
 SESSION_MAX_LIFETIME = timedelta(hours=12)
+
+# Throttles (accounts/throttling.py): attempts per fixed window, counted in the shared
+# cache per client IP address and per user name or user, whether or not the user exists.
+# They stop fast guessing and hashing floods; the L3 lockout above stays the rule for a
+# user. Per-user limits sit above the lockout threshold, so a lock is reached first and
+# reads as a lock. A deployment may override any entry with settings.SLS_THROTTLE_LIMITS,
+# e.g. {"password_ip": (300, 300)}: (attempts, seconds).
+THROTTLE_LIMITS = {
+    "password_ip": (30, 300),
+    "password_user": (20, 300),
+    "second_factor_ip": (60, 300),
+    "second_factor_user": (20, 300),
+    "activation_ip": (30, 300),
+    "activation_user": (20, 300),
+}

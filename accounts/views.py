@@ -27,6 +27,8 @@ from .models import AuditEventType, AuditOutcome
 from .selectors import account_summary, recent_security_events
 from .services.audit import audit_record
 from .services.login import INVALID_CREDENTIALS, login_password_check
+from .services.throttle import throttle_attempt
+from .throttle_views import throttled_page
 
 
 @sensitive_post_parameters("password")
@@ -40,10 +42,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = PasswordStepForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        client = ClientInfo.from_request(request)
+        username = form.cleaned_data["username"]
+        verdict = throttle_attempt(scope="password", client=client, username=username)
+        if not verdict.allowed:
+            return throttled_page(request, verdict)
         check = login_password_check(
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-            client=ClientInfo.from_request(request),
+            username=username, password=form.cleaned_data["password"], client=client
         )
         if check.accepted:
             LoginFlow(request).password_accepted(check.user)

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.decorators import verified_login_required
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_page
 
 from .order_forms import RESPONSE_MAX_LENGTH
 from .pin_views import LOCKED, locked_out
@@ -53,13 +55,17 @@ def order_activate_view(request: HttpRequest) -> HttpResponse:
     form = ActivationForm(request.POST if request.method == "POST" else None)
     errors: list[str] = []
     if form.is_valid():
+        client = ClientInfo.from_request(request)
+        verdict = throttle_attempt(scope="activation", client=client, user=request.user)
+        if not verdict.allowed:
+            return throttled_page(request, verdict)
         try:
             device_order_activate_by_holder(
                 user=request.user,
                 challenge_id=form.cleaned_data["challenge"],
                 attempt=request.session.get(ATTEMPT_KEY, ""),
                 response=form.cleaned_data["response"],
-                client=ClientInfo.from_request(request),
+                client=client,
             )
         except ValidationError as refused:
             if locked_out(request.user):

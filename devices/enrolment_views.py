@@ -22,6 +22,8 @@ from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow
 from accounts.models import User
 from accounts.services.lockout import lockout_is_active
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_page
 
 from .enrolment_forms import EnrolmentCodeForm, MobileNumberForm
 from .kinds.sms import masked
@@ -42,6 +44,9 @@ def enrolment_start_view(request: HttpRequest) -> HttpResponse:
     user = _pending_applicant(request, flow)
     if user is None:
         return redirect("accounts:login")
+    refused = _throttled(request, user)
+    if refused is not None:
+        return refused
     initial = {"country": user.client.residence_country.code}
     form = MobileNumberForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
@@ -67,6 +72,9 @@ def enrolment_confirm_view(request: HttpRequest) -> HttpResponse:
     phone_number = _number_being_confirmed(request, flow)
     if phone_number is None:
         return redirect("enrolment:start")
+    refused = _throttled(request, user)
+    if refused is not None:
+        return refused
     if "resend" in request.POST:
         return _resend(request, user, phone_number)
     form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
@@ -116,6 +124,15 @@ def _pending_applicant(request: HttpRequest, flow: LoginFlow) -> User | None:
         messages.info(request, "Please log in again.")
         return None
     return user if is_new_applicant(user) else None
+
+
+def _throttled(request: HttpRequest, user: User) -> HttpResponse | None:
+    """Each code sent or typed is an activation attempt; too many answer 429."""
+    if request.method != "POST":
+        return None
+    client = ClientInfo.from_request(request)
+    verdict = throttle_attempt(scope="activation", client=client, user=user)
+    return None if verdict.allowed else throttled_page(request, verdict)
 
 
 def _number_being_confirmed(request: HttpRequest, flow: LoginFlow) -> str | None:

@@ -19,6 +19,8 @@ from accounts.client_info import ClientInfo
 from accounts.decorators import verified_login_required
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import INVALID_CREDENTIALS
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_page
 
 from .models import DeviceShare, SecurityDevice
 from .selectors import active_devices
@@ -58,12 +60,18 @@ def share_owner_view(request: HttpRequest) -> HttpResponse:
         return redirect("sharing:status")
     form = OwnerCredentialsForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        client = ClientInfo.from_request(request)
+        username = form.cleaned_data["username"]
+        # Another user's password is typed here: it counts with the login's password step.
+        verdict = throttle_attempt(scope="password", client=client, username=username)
+        if not verdict.allowed:
+            return throttled_page(request, verdict)
         try:
             owner = share_owner_check(
                 requester=request.user,
-                username=form.cleaned_data["username"],
+                username=username,
                 password=form.cleaned_data["password"],
-                client=ClientInfo.from_request(request),
+                client=client,
             )
         except ShareRefused as refused:
             form.add_error(None, refused.refusal.message)

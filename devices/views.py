@@ -19,6 +19,8 @@ from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow
 from accounts.models import User
 from accounts.services.lockout import lockout_is_active
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_page
 from accounts.views import safe_next
 
 from .forms import SecondFactorForm
@@ -55,6 +57,11 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         flow.abandon()
         return render(request, "devices/no_device.html", status=403)
     device = _chosen(devices, request.POST.get("device") or request.GET.get("device"))
+    if request.method == "POST":
+        client = ClientInfo.from_request(request)
+        verdict = throttle_attempt(scope="second_factor", client=client, user=user)
+        if not verdict.allowed:
+            return throttled_page(request, verdict)
     if request.method == "POST" and ("resend" in request.POST or "call" in request.POST):
         return _sms_action(request, flow, devices, device)
     failed = False

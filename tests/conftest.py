@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
@@ -44,10 +44,13 @@ def _empty_message_gateway() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Each test starts with no throttle counters; on Redis (CI) they would otherwise carry
-    over from earlier tests, since Redis keeps them across processes by design."""
-    cache.clear()
+def _own_cache(settings) -> None:
+    """Each test counts its own throttles and waits: a key prefix of its own keeps the
+    counters of earlier tests (and of other runs sharing a Redis) out, without flushing
+    a cache that others may use."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ both. Nothing about a login lives in a worker's memory."""
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 import requests
@@ -36,13 +37,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 CHALLENGE = re.compile(r'data-testid="challenge-value">([^<]+)<')
 PUSH_NUMBER = re.compile(r'data-testid="push-number"[^>]*>([0-9]+)<')
+# A per-name limit small enough to reach within the test, above the ten failures of L3;
+# all of the tests' requests come from 127.0.0.1, so the per-address limit is raised.
+NAME_LIMIT = 12
+SERVER_LIMITS = f"password_user={NAME_LIMIT}/300,password_ip=100000/300"
 PUSH_ID = re.compile(r'<input type="hidden" name="push" value="([0-9]+)"')
 
 
 @pytest.fixture(scope="module")
 def servers(django_db_setup):
     """Started once for the module over the test database; each test brings its own rows."""
-    env = server_env()
+    env = {**server_env(), "SLS_THROTTLE_LIMITS": SERVER_LIMITS}
     settings = "sls_portal.settings.serve"
     with (
         gunicorn_running(settings=settings, env=env, workers=1) as one,
@@ -133,3 +138,22 @@ def test_L3_failed_attempts_on_both_servers_count_towards_one_lockout(servers, c
     assert AuditEvent.objects.filter(
         subject=user, event_type=AuditEventType.LOGIN_REFUSED_LOCKED
     ).exists()
+
+
+def test_L2_password_throttle_counts_the_attempts_on_both_servers(servers):
+    """The counters live in the shared Redis: half the attempts on each server reach the
+    per-name limit together. The name matches nobody, and is throttled all the same."""
+    one, two = servers
+    browser = requests.Session()
+    name = f"nobody{secrets.token_hex(4)}"
+
+    answers = [
+        password_step(browser, server.url, name, "a-guess").status_code
+        for _ in range(NAME_LIMIT // 2)
+        for server in (one, two)
+    ]
+    refused = password_step(browser, two.url, name, "a-guess")
+
+    assert answers == [200] * NAME_LIMIT
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0

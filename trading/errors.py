@@ -4,6 +4,8 @@ words for people. The API turns each into one JSON body, `{"error": code, "detai
 from __future__ import annotations
 
 from accounts.services.login import INVALID_CREDENTIALS
+from accounts.throttle_views import throttled_message
+from accounts.throttling import Verdict
 
 LOGIN_FAILED = "Login failed"
 
@@ -14,6 +16,14 @@ class TradingError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+class Throttled(TradingError):
+    """Too many attempts from this address or on this user: 429 with Retry-After."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(429, "throttled", throttled_message(verdict))
+        self.retry_after = verdict.retry_after
 
 
 def invalid_credentials() -> TradingError:

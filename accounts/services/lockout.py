@@ -13,6 +13,7 @@ from .. import conf
 from ..client_info import ClientInfo
 from ..models import AuditEventType, AuditOutcome, LoginFailure, User
 from .audit import audit_record
+from .notifications import SecurityEmail, security_email_send
 
 
 def lockout_is_active(*, user: User, at: datetime) -> bool:
@@ -55,6 +56,7 @@ def lockout_failure_record(*, user: User, at: datetime, client: ClientInfo) -> b
             client=client,
             detail={"locked_until": lockout_locked_until(user=user).isoformat()},
         )
+        security_email_send(user=user, event=SecurityEmail.LOCKED_OUT, client=client)
     return starts_lock
 
 

@@ -16,6 +16,7 @@ from ..client_info import ClientInfo
 from ..models import AuditEventType, AuditOutcome, User
 from .audit import audit_record
 from .lockout import lockout_failure_record, lockout_is_active, lockout_reset
+from .notifications import SecurityEmail, security_email_send
 
 INVALID_CREDENTIALS = "Invalid user name password combination"
 
@@ -60,9 +61,12 @@ def login_password_check(*, username: str, password: str, client: ClientInfo) ->
 
 @transaction.atomic
 def login_step_failed(*, user: User, client: ClientInfo, step: str, reason: str) -> None:
-    """A later step of the login failed (a wrong device response is a failed attempt, L3)."""
+    """A later step of the login failed (a wrong device response is a failed attempt, L3).
+    A wrong second factor means someone had the password: the user is told by e-mail."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _failure(user=user, client=client, step=step, reason=reason)
+    if step == "second_factor" and reason != "locked":
+        security_email_send(user=user, event=SecurityEmail.SECOND_FACTOR_FAILED, client=client)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from ..client_info import ClientInfo
 from ..models import Account, AuditEventType, AuditOutcome, User
 from ..selectors import security_settings_editor
 from .audit import audit_record
+from .notifications import SecurityEmail, security_email_send
 
 NOT_PRIMARY = "Only the primary user of this account may change its security settings."
 
@@ -29,6 +30,7 @@ def sls_opt_out(*, user: User, fresh_factor: FreshFactor | None, client: ClientI
         account.sls_opted_out = True
         account.save(update_fields=["sls_opted_out"])
         _audit(AuditEventType.SLS_OPTED_OUT, user, account, client)
+        security_email_send(user=user, event=SecurityEmail.OPTED_OUT, client=client)
     return account
 
 

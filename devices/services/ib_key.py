@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 from .. import conf
 from ..crypto import secret_decrypt, secret_encrypt
@@ -107,6 +108,9 @@ def ib_key_register(
         actor=user,
         client=client,
         detail={"serial": authenticator.serial, "kind": "ib_key"},
+    )
+    security_email_send(
+        user=user, event=SecurityEmail.DEVICE_ADDED, client=client, device=str(authenticator)
     )
     return IbKeyRegistration(device=device, ocra_secret=ocra_secret)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 from .. import conf
 from ..crypto import cell_digest, secret_encrypt
@@ -102,6 +103,7 @@ def authenticator_assign(
         client=client,
         detail={"serial": authenticator.serial, "kind": authenticator.kind},
     )
+    _added(user, authenticator, client)
     return device
 
 
@@ -126,6 +128,7 @@ def sms_device_add(*, user: User, phone_number: str, client: ClientInfo) -> Secu
         client=client,
         detail={"serial": authenticator.serial, "kind": "sms"},
     )
+    _added(user, authenticator, client)
     return device
 
 
@@ -138,3 +141,9 @@ def pin_encrypted(pin: str) -> str:
 
 def _set_pin(authenticator: Authenticator, pin: str) -> None:
     authenticator.pin = pin_encrypted(pin)
+
+
+def _added(user: User, authenticator: Authenticator, client: ClientInfo) -> None:
+    security_email_send(
+        user=user, event=SecurityEmail.DEVICE_ADDED, client=client, device=str(authenticator)
+    )

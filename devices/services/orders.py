@@ -14,6 +14,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, AuditOutcome, User
 from accounts.services.addresses import Address
 from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 from ..delivery import auto_activation_at, delivery_estimate
 from ..models import Authenticator, DeviceOrder, SecurityDevice
@@ -121,6 +122,9 @@ def device_order_activate(
         )
     ended = temporary_devices_end(user=order.user, client=client, actor=actor)
     _audit(order.user, event_type, client, order, temporary_devices_ended=ended)
+    security_email_send(
+        user=order.user, event=SecurityEmail.DEVICE_ADDED, client=client, device=str(card)
+    )
     return True
 
 

@@ -18,6 +18,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.login import login_password_check
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 from ..models import Authenticator, DeviceShare, SecurityDevice
 from ..sharing import (
@@ -187,6 +188,17 @@ def _approve(
         client,
         reason=reason,
         deactivated=[d.authenticator.serial for d in redundant],
+    )
+    device = str(share.authenticator)
+    security_email_send(
+        user=share.requester, event=SecurityEmail.DEVICE_ADDED, client=client, device=device
+    )
+    security_email_send(
+        user=share.owner,
+        event=SecurityEmail.DEVICE_SHARED,
+        client=client,
+        device=device,
+        other=share.requester.username,
     )
 
 

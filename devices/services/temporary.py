@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 from ..crypto import secret_decrypt, secret_encrypt
 from ..models import Authenticator, SecurityDevice
@@ -76,6 +77,7 @@ def passcode_issue(
         client=client,
         detail={"serial": authenticator.serial, "reason": reason, "confirmed": sorted(confirmed)},
     )
+    security_email_send(user=user, event=SecurityEmail.PASSCODE_ISSUED, client=client)
     return code
 
 

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_message
+from accounts.throttling import Verdict
 
 from ..models import OutboundMessage, PhoneAppInstallation, PushRequest
 from ..phone import phone_number_parse
@@ -98,14 +101,21 @@ def activation_start_view(request: HttpRequest, installation_id: str) -> HttpRes
     require_simulators()
     installation = _installation(installation_id)
     form = ActivationStartForm(request.POST)
+    client = ClientInfo.from_request(request)
     if form.is_valid():
+        verdict = throttle_attempt(
+            scope="password", client=client, username=form.cleaned_data["username"]
+        )
+        if not verdict.allowed:
+            form.add_error(None, throttled_message(verdict))
+            return _throttled(_app_page(request, installation, start_form=form), verdict)
         try:
             user = ib_key_activation_start(
                 **form.cleaned_data,
                 platform=installation.platform,
                 os_version=installation.os_version,
                 rooted=installation.rooted,
-                client=ClientInfo.from_request(request),
+                client=client,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -133,6 +143,11 @@ def activation_finish_view(request: HttpRequest, installation_id: str) -> HttpRe
         return redirect("phone:app", installation_id)
     form = ActivationFinishForm(request.POST, installation=installation)
     if form.is_valid():
+        client = ClientInfo.from_request(request)
+        verdict = throttle_attempt(scope="activation", client=client, user=user)
+        if not verdict.allowed:
+            form.add_error(None, throttled_message(verdict))
+            return _throttled(_app_page(request, installation, finish_form=form), verdict)
         try:
             app_activate(
                 installation=installation,
@@ -140,7 +155,7 @@ def activation_finish_view(request: HttpRequest, installation_id: str) -> HttpRe
                 code=form.cleaned_data["code"],
                 pin=form.cleaned_data["pin"],
                 biometrics=form.cleaned_data.get("biometrics", False),
-                client=ClientInfo.from_request(request),
+                client=client,
             )
         except (ValidationError, AppError) as error:
             form.add_error(None, _message(error))
@@ -225,6 +240,13 @@ def _app_page(
         **overrides,
     }
     return render(request, "simulators/phone_app.html", context)
+
+
+def _throttled(response: HttpResponse, verdict: Verdict) -> HttpResponse:
+    """The app's page with the refusal, as 429 with Retry-After, as the server answers."""
+    response.status_code = 429
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _push_form(push_id: int) -> PushAnswerForm:

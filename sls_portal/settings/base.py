@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_limits, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -149,6 +149,9 @@ DEVICE_CELL_HMAC_KEY = env_str("DEVICE_CELL_HMAC_KEY", "")
 
 # Device simulators (keypad, cards, phone, inbox) stand in for what a client holds.
 SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
+# Overrides of the throttles' defaults (accounts/conf.py THROTTLE_LIMITS), e.g. for a load
+# test whose clients all come from one address: `password_ip=1000/300`.
+SLS_THROTTLE_LIMITS = env_limits("SLS_THROTTLE_LIMITS")
 
 # Where text messages and voice calls go (devices/gateways/).
 SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.console.ConsoleGateway")

@@ -29,3 +29,15 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_limits(name: str) -> dict[str, tuple[int, int]]:
+    """Limits written `password_ip=1000/300,password_user=20/300`: attempts per seconds."""
+    limits = {}
+    for item in env_list(name):
+        scope, _, value = item.partition("=")
+        attempts, _, seconds = value.partition("/")
+        if not (attempts.isdigit() and seconds.isdigit()):
+            raise ImproperlyConfigured(f"{name}: write {scope}=ATTEMPTS/SECONDS, not {item!r}.")
+        limits[scope.strip()] = (int(attempts), int(seconds))
+    return limits

@@ -175,4 +175,12 @@ def test_T1_T3_T5_T6_lost_card_story_from_the_call_to_the_replacement(
     ]
     steps = iter(story)
     assert all(step in steps for step in expected), story
-    assert [message.to for message in mail.outbox] == [["carol@example.com"]] * 2
+    # The two T6 notices, and the security e-mails of the passcode and the new card.
+    assert [message.to for message in mail.outbox] == [["carol@example.com"]] * 4
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects[0] == "SLS Portal: A temporary passcode was issued for your user"
+    assert subjects[1].startswith("Your new security device activates on ")
+    assert subjects[2:] == [
+        "Your new security device activates tomorrow",
+        "SLS Portal: A security device was added to your user",
+    ]

@@ -96,7 +96,8 @@ def test_T6_running_every_minute_sends_each_notice_once(
                 moment + minute * datetime.timedelta(minutes=1), django_capture_on_commit_callbacks
             )
     assert notice_kinds(rich_user) == ["approaching", "imminent"]
-    assert len(mail.outbox) == 2
+    # The two notices, and the security e-mail of the card's activation (ASVS 6.3.5), once.
+    assert len(mail.outbox) == 3
     assert AuditEvent.objects.filter(event_type=AuditEventType.DEVICE_AUTO_ACTIVATED).count() == 1
 
 
@@ -220,3 +221,16 @@ def test_T6_a_mail_server_down_does_not_stop_the_run(
     output = run_at(SHIPPED + 14 * DAY, django_capture_on_commit_callbacks)
     assert "approaching notices: 2" in output
     assert Notice.objects.count() == 2
+
+
+def test_T6_auto_activation_emails_the_new_device(
+    order, rich_user, django_capture_on_commit_callbacks
+):
+    run_at(SHIPPED + 21 * DAY, django_capture_on_commit_callbacks)
+
+    added = [
+        m for m in mail.outbox if m.subject.endswith("A security device was added to your user")
+    ]
+    assert len(added) == 1
+    assert added[0].to == [rich_user.client.email]
+    assert order.authenticator.serial in added[0].body

@@ -16,13 +16,21 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_password_check, login_step_failed, login_succeeded
+from accounts.services.throttle import throttle_attempt
 from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
 from devices.selectors import active_devices
 from devices.services.push import PushState, push_state
 from devices.services.temporary_access import temporary_login_check
 from devices.temporary import Channel
 
-from ..errors import TradingError, invalid_credentials, login_failed, no_device, unknown_device
+from ..errors import (
+    Throttled,
+    TradingError,
+    invalid_credentials,
+    login_failed,
+    no_device,
+    unknown_device,
+)
 from ..models import ApprovalMethod, PendingTradingLogin
 from ..selectors import is_opted_out
 from .pending import pending_find, pending_open
@@ -42,7 +50,11 @@ class LoginBegun:
 
 def trading_login_begin(*, username: str, password: str, client: ClientInfo) -> LoginBegun:
     """The password step. The check runs in its own transaction and is not rolled back by
-    the refusal that follows, so a wrong password is counted (L3) and audited."""
+    the refusal that follows, so a wrong password is counted (L3) and audited. The
+    throttles count it with the portal's password step, whatever the channel."""
+    verdict = throttle_attempt(scope="password", client=client, username=username)
+    if not verdict.allowed:
+        raise Throttled(verdict)
     check = login_password_check(username=username, password=password, client=client)
     if not check.accepted:
         raise invalid_credentials()
@@ -67,6 +79,7 @@ def trading_challenge_issue(
     """Ask the chosen device (the strongest when none is named, L4): an IB Key push, or a
     challenge; another user's or an inactive device is refused and nothing is issued."""
     pending = pending_find(login_id)
+    _second_factor_throttle(pending, client)
     if device_id is None:
         chosen = next(iter(active_devices(pending.user)), None)
     else:
@@ -97,6 +110,7 @@ def trading_second_factor_verify(
     """The device step. A wrong answer is "Login failed" and a failed attempt (L5, L3); the
     login may be retried with a new challenge until it expires or the user is locked."""
     pending = pending_find(login_id)
+    _second_factor_throttle(pending, client)
     user = pending.user
     if lockout_is_active(user=user, at=timezone.now()):
         pending.delete()
@@ -117,3 +131,10 @@ def trading_second_factor_verify(
         raise TradingError(403, "access_refused", access.message)
     login_succeeded(user=user, client=client)
     return trading_session_start(user=user, device=device, method=method, client=client)
+
+
+def _second_factor_throttle(pending: PendingTradingLogin, client: ClientInfo) -> None:
+    """Asking the device and answering it count with the portal's device step."""
+    verdict = throttle_attempt(scope="second_factor", client=client, user=pending.user)
+    if not verdict.allowed:
+        raise Throttled(verdict)
