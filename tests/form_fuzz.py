@@ -8,14 +8,35 @@ event of success is written."""
 
 from __future__ import annotations
 
+import functools
 import operator
+import uuid
+from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from accounts.models.audit import AuditEventType, AuditOutcome
+
+
+def own_throttles(test: Callable) -> Callable:
+    """Each example gets throttle counters of its own (a fresh cache key prefix): the
+    examples of one test share one process and one address, and counted together they would
+    test the throttles (which have tests of their own) instead of the form."""
+
+    @functools.wraps(test)
+    def example(*args: object, **kwargs: object) -> None:
+        prefix = f"fuzz-{uuid.uuid4().hex}"
+        with override_settings(
+            CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+        ):
+            test(*args, **kwargs)
+
+    return example
+
 
 LONG = st.builds(
     operator.mul,

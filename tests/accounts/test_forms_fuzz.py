@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Account, BankInstruction, User
 from tests.factories import UserFactory
-from tests.form_fuzz import ANY_FIELD, bodies, post_fuzzed
+from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
 from tests.login_helpers import is_logged_in
 
 from .sls_helpers import fresh_factor_fields, logged_in
@@ -40,6 +40,7 @@ def portal() -> tuple[User, Client]:
 
 
 @given(data=st.data())
+@own_throttles
 def test_L1_login_form_never_fails_and_lets_no_one_in(user, data):
     client = Client()
     body = data.draw(bodies(fuzzed=("password",), kept={"username": user.username}))
@@ -51,6 +52,7 @@ def test_L1_login_form_never_fails_and_lets_no_one_in(user, data):
 
 @pytest.mark.parametrize(("url_name", "fields"), FRESH_FACTOR_PAGES)
 @given(data=st.data())
+@own_throttles
 def test_O1_O3_settings_forms_never_fail_without_the_device_answer(url_name, fields, data):
     user, client = portal()
     url = reverse(url_name)
@@ -65,6 +67,7 @@ def test_O1_O3_settings_forms_never_fail_without_the_device_answer(url_name, fie
 
 
 @given(data=st.data())
+@own_throttles
 def test_O1_choice_form_never_fails(db, data):
     user, client = portal()
 
@@ -74,6 +77,7 @@ def test_O1_choice_form_never_fails(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_O3_deposit_form_never_fails_and_takes_no_bad_method(db, data):
     user, client = portal()
     kept = {"account": user.account_id, "amount": "100.00"}

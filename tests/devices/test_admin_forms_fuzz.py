@@ -16,7 +16,7 @@ from devices.models import Authenticator
 from devices.services.inventory import authenticator_build
 from tests.devices.sharing_helpers import logged_in
 from tests.factories import StaffFactory
-from tests.form_fuzz import ANY_FIELD, ANY_VALUE, NUMBERS, bodies, post_fuzzed
+from tests.form_fuzz import ANY_FIELD, ANY_VALUE, NUMBERS, bodies, own_throttles, post_fuzzed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,7 @@ def superuser_client() -> Client:
 
 
 @given(content=SEED_FILES, name=st.sampled_from(["cards.csv", "cards.pskcxml", "x", "é.txt"]))
+@own_throttles
 def test_D4_any_seed_file_is_imported_whole_or_refused_never_a_server_error(
     superuser_client, content, name
 ):
@@ -67,6 +68,7 @@ def card() -> Authenticator:
 
 
 @given(data=st.data())
+@own_throttles
 def test_D4_assignment_form_never_fails_and_assigns_to_no_unknown_user(
     superuser_client, card, data
 ):
@@ -88,6 +90,7 @@ def action_names(model_admin: admin.ModelAdmin) -> list[str]:
     "model_admin", list(admin.site._registry.values()), ids=lambda item: str(item)
 )
 @given(data=st.data())
+@own_throttles
 def test_D3_admin_lists_and_actions_never_fail(superuser_client, model_admin, data):
     opts = model_admin.model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from devices.models import DeviceShare, SecurityDevice
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.form_fuzz import ANY_FIELD, bodies, post_fuzzed
+from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
 from tests.login_helpers import device_page, is_logged_in, post_login
 from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
@@ -29,6 +29,7 @@ def after_password(user: User) -> Client:
 
 
 @given(data=st.data())
+@own_throttles
 def test_L2_second_factor_form_never_fails_and_lets_no_one_in(db, data):
     # A new user each example: ten wrong answers would lock one user out (L3).
     client = after_password(UserFactory())
@@ -45,6 +46,7 @@ def test_L2_second_factor_form_never_fails_and_lets_no_one_in(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_E1_enrolment_forms_never_fail_and_enrol_nothing_unproven(db, data):
     applicant = UserFactory(device=False)
     client = after_password(applicant)
@@ -57,6 +59,7 @@ def test_E1_enrolment_forms_never_fail_and_enrol_nothing_unproven(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_H1_sharing_forms_never_fail_and_share_nothing_unproven(db, data):
     requester, owner = same_person_users("scc", "dsc_plus")
     client = logged_in(requester)
@@ -73,6 +76,7 @@ def test_H1_sharing_forms_never_fail_and_share_nothing_unproven(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_T5_order_wizard_forms_never_fail(db, data):
     stock_card()
     user = rich_client_user()
@@ -95,6 +99,7 @@ def test_T5_order_wizard_forms_never_fail(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_T1_passcode_form_never_fails_and_issues_nothing_without_a_reason(support_agent, data):
     agent = logged_in(support_agent)
     caller = UserFactory()
@@ -114,11 +119,13 @@ def test_T1_passcode_form_never_fails_and_issues_nothing_without_a_reason(suppor
     ],
 )
 @given(data=st.data())
+@own_throttles
 def test_D1_simulator_forms_never_fail(db, url_name, fields, data):
     post_fuzzed(Client(), reverse(url_name), data.draw(bodies(fuzzed=fields)))
 
 
 @given(data=st.data())
+@own_throttles
 def test_T4_reactivation_form_never_fails_and_reactivates_nothing_unproven(db, data):
     client = logged_in(UserFactory())
     fields = ("device", "challenge", "response")
@@ -151,6 +158,7 @@ def test_K2_push_id_in_unicode_digits_is_no_server_error(db, raw):
 
 
 @given(data=st.data())
+@own_throttles
 def test_K1_phone_app_forms_never_fail(db, data):
     phone = Client()
     app = phone.post(reverse("phone:phones"), {"platform": "ios", "os_version": "17.0"})

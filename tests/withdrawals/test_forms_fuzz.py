@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.accounts.sls_helpers import logged_in
 from tests.factories import UserFactory
-from tests.form_fuzz import bodies, post_fuzzed
+from tests.form_fuzz import bodies, own_throttles, post_fuzzed
 from withdrawals.models import Withdrawal
 
 from .helpers import DESTINATION, review
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @given(data=st.data())
+@own_throttles
 def test_W1_withdrawal_form_never_fails(db, data):
     user = UserFactory()
     client = logged_in(user)
@@ -33,6 +34,7 @@ def test_W1_withdrawal_form_never_fails(db, data):
 
 
 @given(data=st.data())
+@own_throttles
 def test_W3_approval_form_never_fails_and_books_nothing_without_the_answer(db, data):
     user = UserFactory()
     client = logged_in(user)
