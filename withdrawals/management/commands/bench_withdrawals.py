@@ -14,16 +14,15 @@ import statistics
 import time
 from datetime import timedelta
 
-import psycopg
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from psycopg import sql
 
 from accounts.models import Account, Client, User
 from devices.demo import demo_card_give
+from sls_portal.database import database_ensure
 from withdrawals.calendar import business_day_of
 from withdrawals.models import Withdrawal
 from withdrawals.selectors import withdrawal_capacity
@@ -52,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, runs: int, **options) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The bench needs PostgreSQL: set DATABASE_URL=postgres://...")
-        _database_ensure()
+        database_ensure()
         call_command("migrate", verbosity=0, interactive=False)
         with transaction.atomic():
             user, owners = _bench_clients()
@@ -65,23 +64,6 @@ class Command(BaseCommand):
                 self.stdout.write(_measure(user, now, runs, size))
             transaction.set_rollback(True)
         self.stdout.write("Rolled back: the ledger is as it was.")
-
-
-def _database_ensure() -> None:
-    """Create the database named by DATABASE_URL when it does not exist yet."""
-    try:
-        connection.ensure_connection()
-    except OperationalError:
-        params = connection.settings_dict
-        with psycopg.connect(
-            host=params["HOST"] or None,
-            port=params["PORT"] or None,
-            user=params["USER"] or None,
-            password=params["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
 
 
 def _bench_clients() -> tuple[User, tuple[list[int], list[int]]]:
