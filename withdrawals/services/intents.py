@@ -11,18 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.models import Account, AuditEventType, AuditOutcome, User
-from accounts.services.audit import audit_record
+from accounts.models import Account, AuditEventType, User
 from devices.models import Challenge, SecurityDevice
 from devices.selectors import active_devices
 from devices.services.challenges import challenge_issue
 from devices.temporary import Channel, Scope, temporary_access
 
 from .. import conf
-from ..amounts import amount_check, destination_clean, destination_masked
+from ..amounts import amount_check, destination_clean
 from ..models import WithdrawalIntent
 from ..selectors import withdrawal_capacity
-from .refusals import over_limit_message, refusal_record
+from .refusals import over_limit_message, refusal_record, withdrawal_event_record
 
 UNKNOWN_ACCOUNT = "There is no such account among yours."
 NO_APPROVING_DEVICE = (
@@ -92,18 +91,14 @@ def withdrawal_intent_create(
                 expires_at=now + conf.INTENT_TTL,
             )
             challenge = challenge_issue(device=device, attempt=intent.attempt)
-            audit_record(
+            withdrawal_event_record(
                 event_type=AuditEventType.WITHDRAWAL_REQUESTED,
-                outcome=AuditOutcome.SUCCESS,
-                subject=user,
-                actor=user,
+                user=user,
+                account=account,
+                amount=amount,
+                destination=destination,
                 client=client,
-                detail={
-                    "account": account.number,
-                    "amount": str(amount),
-                    "destination": destination_masked(destination),
-                    "device": device.authenticator.kind,
-                },
+                device=device.authenticator.kind,
             )
     if refusal is not None:
         raise refusal

@@ -65,9 +65,34 @@ def refusal_record(
 ) -> WithdrawalRefused:
     """Write `withdrawal.refused` and hand back the exception for the caller to raise once
     its transaction has committed, so the event outlives the refusal."""
-    audit_record(
+    withdrawal_event_record(
         event_type=AuditEventType.WITHDRAWAL_REFUSED,
-        outcome=AuditOutcome.FAILURE,
+        user=user,
+        account=account,
+        amount=amount,
+        destination=destination,
+        client=client,
+        reason=reason,
+    )
+    return WithdrawalRefused(message, reason)
+
+
+def withdrawal_event_record(
+    *,
+    event_type: AuditEventType,
+    user: User,
+    account: Account,
+    amount: Decimal,
+    destination: str,
+    client: ClientInfo,
+    **detail: object,
+) -> None:
+    """One shape for every withdrawal event: the account, the amount and the destination,
+    masked, so the trail never holds a full bank account number."""
+    refused = event_type == AuditEventType.WITHDRAWAL_REFUSED
+    audit_record(
+        event_type=event_type,
+        outcome=AuditOutcome.FAILURE if refused else AuditOutcome.SUCCESS,
         subject=user,
         actor=user,
         client=client,
@@ -75,7 +100,6 @@ def refusal_record(
             "account": account.number,
             "amount": str(amount),
             "destination": destination_masked(destination),
-            "reason": reason,
+            **detail,
         },
     )
-    return WithdrawalRefused(message, reason)

@@ -16,13 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.models import Account, AuditEventType, AuditOutcome, User
-from accounts.services.audit import audit_record
+from accounts.models import Account, AuditEventType, User
 from accounts.services.login import login_step_failed
 from devices.models import SecurityDevice
 
 from .. import conf
-from ..amounts import amount_check, destination_clean, destination_masked
+from ..amounts import amount_check, destination_clean
 from ..models import Withdrawal, WithdrawalIntent
 from ..selectors import withdrawal_capacity
 from .intents import account_check, full_access
@@ -33,6 +32,7 @@ from .refusals import (
     WithdrawalRefused,
     over_limit_message,
     refusal_record,
+    withdrawal_event_record,
 )
 
 
@@ -131,20 +131,16 @@ def _decide(
     )
     intent.withdrawal = withdrawal
     intent.save(update_fields=["withdrawal"])
-    audit_record(
+    withdrawal_event_record(
         event_type=AuditEventType.WITHDRAWAL_ACCEPTED,
-        outcome=AuditOutcome.SUCCESS,
-        subject=user,
-        actor=user,
+        user=user,
+        account=account,
+        amount=amount,
+        destination=destination,
         client=client,
-        detail={
-            "account": account.number,
-            "amount": str(amount),
-            "destination": destination_masked(destination),
-            "tier": withdrawal.tier,
-            "business_day": withdrawal.business_day.isoformat(),
-            "withdrawal": withdrawal.pk,
-        },
+        tier=withdrawal.tier,
+        business_day=withdrawal.business_day.isoformat(),
+        withdrawal=withdrawal.pk,
     )
     return withdrawal
 
