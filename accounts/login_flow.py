@@ -8,9 +8,12 @@ import secrets
 from datetime import datetime
 
 import django_otp
+from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.models import Device
 
 from . import conf
@@ -65,3 +68,13 @@ class LoginFlow:
 
     def abandon(self) -> None:
         self.request.session.pop(PENDING_KEY, None)
+
+
+def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+    """Where to go after the login: a path on this site, else `default`. Only paths are
+    taken: `redirect()` would read a bare word such as "0" as a URL pattern name."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if allowed else resolve_url(default)

@@ -6,9 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,11 +16,12 @@ from devices.enrolment_views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
 from devices.sharing import sharing_context
 from devices.temporary_views import reactivation_context
+from devices.views import device_step
 
 from .client_info import ClientInfo
 from .decorators import verified_login_required
 from .forms import PasswordStepForm
-from .login_flow import LoginFlow
+from .login_flow import LoginFlow, safe_next
 from .models import AuditEventType, AuditOutcome
 from .selectors import account_summary, recent_security_events
 from .services.audit import audit_record
@@ -36,7 +35,8 @@ from .throttle_views import throttled_page
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Step one of the login: the password. The device step follows."""
+    """Step one of the login: the password. The device step is the answer to a right
+    password, on the same screen, as the card needs the challenge shown there (KB1132)."""
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url)
@@ -51,8 +51,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             username=username, password=form.cleaned_data["password"], client=client
         )
         if check.accepted:
-            LoginFlow(request).password_accepted(check.user)
-            return redirect(f"{reverse('devices:login_device')}?{urlencode({'next': next_url})}")
+            flow = LoginFlow(request)
+            flow.password_accepted(check.user)
+            return device_step(request, flow, check.user)
         form.add_error(None, INVALID_CREDENTIALS)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
@@ -95,13 +96,3 @@ def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     """Staff sign in through the portal login, with its lockout and audit trail."""
     return redirect_to_login(safe_next(request, default="admin:index"))
-
-
-def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
-    """Where to go after the login: a path on this site, else `default`. Only paths are
-    taken: `redirect()` would read a bare word such as "0" as a URL pattern name."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return candidate if allowed else resolve_url(default)

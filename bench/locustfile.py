@@ -38,7 +38,8 @@ def _find(pattern: str | re.Pattern, text: str) -> str:
 
 
 class PortalLogin(HttpUser):
-    """The portal login: user name and password, then the DSC+ challenge answered."""
+    """The portal login: user name and password, answered with the DSC+ challenge, then
+    the card's response."""
 
     wait_time = constant(0)
 
@@ -47,7 +48,7 @@ class PortalLogin(HttpUser):
         card = next(_next_credential)
         self.client.cookies.clear()
         page = self.client.get("/login/", name="1 login page")
-        password = self.client.post(
+        with self.client.post(
             "/login/",
             {
                 "csrfmiddlewaretoken": _find(CSRF, page.text),
@@ -57,10 +58,11 @@ class PortalLogin(HttpUser):
             },
             name="2 password",
             allow_redirects=False,
-        )
-        if password.status_code != 302:
-            return
-        device_page = self.client.get(password.headers["Location"], name="3 challenge")
+            catch_response=True,
+        ) as device_page:
+            if device_page.status_code != 200 or "challenge-value" not in device_page.text:
+                device_page.failure(f"no challenge after the password: {device_page.status_code}")
+                return
         challenge = _find(CHALLENGE, device_page.text)
         response = ocra_response(
             suite=card["suite"],
@@ -77,7 +79,7 @@ class PortalLogin(HttpUser):
                 "challenge": _find(HIDDEN.format(name="challenge"), device_page.text),
                 "response": response,
             },
-            name="4 response",
+            name="3 response",
             allow_redirects=False,
             catch_response=True,
         ) as answer:

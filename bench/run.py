@@ -65,7 +65,7 @@ def _loads(folder: Path) -> None:
                     server=ours,
                     **load,
                 ),
-                "4 response",
+                "3 response",
             )
             yardstick.add(
                 locust_run(

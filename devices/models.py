@@ -129,9 +129,9 @@ class SecurityDevice(Device):
 
     def verify_token(self, token: str) -> bool:
         """django-otp's entry point; runs under its row lock on this device."""
-        from .services.verification import device_verify_locked
+        from .services.verification import device_verify_open_challenge
 
-        return device_verify_locked(device=self, response=token)
+        return device_verify_open_challenge(device=self, response=token)
 
 
 class Challenge(models.Model):

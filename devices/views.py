@@ -16,12 +16,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.login_flow import LoginFlow
+from accounts.login_flow import LoginFlow, safe_next
 from accounts.models import User
 from accounts.services.lockout import lockout_is_active
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
-from accounts.views import safe_next
 
 from .forms import SecondFactorForm
 from .models import SecurityDevice
@@ -50,35 +49,39 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "Please log in again.")
         return redirect("accounts:login")
+    if request.method == "GET":
+        return device_step(request, flow, user)
     devices = active_devices(user)
-    if not devices and is_new_applicant(user):
-        return redirect("enrolment:start")
     if not devices:
-        flow.abandon()
-        return render(request, "devices/no_device.html", status=403)
+        return _without_device(request, flow, user)
     device = _chosen(devices, request.POST.get("device") or request.GET.get("device"))
-    if request.method == "POST":
-        client = ClientInfo.from_request(request)
-        verdict = throttle_attempt(scope="second_factor", client=client, user=user)
-        if not verdict.allowed:
-            return throttled_page(request, verdict)
-    if request.method == "POST" and ("resend" in request.POST or "call" in request.POST):
+    verdict = throttle_attempt(
+        scope="second_factor", client=ClientInfo.from_request(request), user=user
+    )
+    if not verdict.allowed:
+        return throttled_page(request, verdict)
+    if "resend" in request.POST or "call" in request.POST:
         return _sms_action(request, flow, devices, device)
-    failed = False
-    if request.method == "POST":
-        completed = _verify(request, flow, user)
-        if completed is not None:
-            return completed
-        user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-        if lockout_is_active(user=user, at=timezone.now()):
-            flow.abandon()
-            messages.error(request, LOGIN_FAILED)
-            return redirect("accounts:login")
-        failed = True
-    kind = device.authenticator.kind_behaviour
-    if kind.uses_push and not (request.GET.get("fallback") or request.POST.get("fallback")):
-        return _push_page(request, flow, devices, device, failed)
-    return _challenge_page(request, flow, devices, device, failed)
+    completed = _verify(request, flow, user)
+    if completed is not None:
+        return completed
+    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
+    if lockout_is_active(user=user, at=timezone.now()):
+        flow.abandon()
+        messages.error(request, LOGIN_FAILED)
+        return redirect("accounts:login")
+    return _device_page(request, flow, devices, device, failed=True)
+
+
+def device_step(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse:
+    """The second step for `user`, whose password was just accepted: the chosen device's
+    challenge or push (the strongest device unless another was asked for, L4), or the
+    way to a first device."""
+    devices = active_devices(user)
+    if not devices:
+        return _without_device(request, flow, user)
+    device = _chosen(devices, request.GET.get("device"))
+    return _device_page(request, flow, devices, device, failed=False)
 
 
 @never_cache
@@ -218,6 +221,22 @@ def _push_page(request, flow, devices, device, failed) -> HttpResponse:
         + urlencode({"device": device.pk, "fallback": 1, "next": next_url}),
     }
     return render(request, "devices/login_push.html", context)
+
+
+def _without_device(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse:
+    """A new applicant enrols a phone first (E1); anyone else without a usable device is
+    told to call Client Services."""
+    if is_new_applicant(user):
+        return redirect("enrolment:start")
+    flow.abandon()
+    return render(request, "devices/no_device.html", status=403)
+
+
+def _device_page(request, flow, devices, device, failed) -> HttpResponse:
+    kind = device.authenticator.kind_behaviour
+    if kind.uses_push and not (request.GET.get("fallback") or request.POST.get("fallback")):
+        return _push_page(request, flow, devices, device, failed)
+    return _challenge_page(request, flow, devices, device, failed)
 
 
 def _chosen(devices: list[SecurityDevice], wanted: str | None) -> SecurityDevice:

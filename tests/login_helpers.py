@@ -48,9 +48,17 @@ def device_page(
     return client.get(reverse("devices:login_device"), query)
 
 
-def answer_device(client: Client, response: str | None = None, **extra: str) -> HttpResponse:
-    """Open the device step, then post the card's answer (or `response` instead)."""
-    page = device_page(client)
+def is_device_step(response: HttpResponse) -> bool:
+    """The page of the second step, which a right password is answered with (L4)."""
+    return response.status_code == 200 and "device" in (response.context or {})
+
+
+def answer_device(
+    client: Client, response: str | None = None, page: HttpResponse | None = None, **extra: str
+) -> HttpResponse:
+    """Post the card's answer (or `response` instead) to the device step on `page`, or on
+    the device step opened anew."""
+    page = page or device_page(client)
     device, challenge = page.context["device"], page.context["challenge"]
     answer = card_answer(device, challenge.value) if response is None else response
     return client.post(
@@ -63,11 +71,9 @@ def answer_device(client: Client, response: str | None = None, **extra: str) -> 
 def full_login(client: Client, username: str, password: str, **extra: str) -> HttpResponse:
     """Both steps; the final response (a redirect into the portal when it worked)."""
     first = post_login(client, username, password, **extra)
-    if first.status_code != 302 or not first["Location"].startswith(
-        reverse("devices:login_device")
-    ):
+    if not is_device_step(first):
         return first
-    return answer_device(client, **extra)
+    return answer_device(client, page=first, **extra)
 
 
 def is_logged_in(client: Client) -> bool:

@@ -17,7 +17,7 @@ from accounts.services.login import login_step_failed
 from ..models import Authenticator, Challenge, DeviceOrder, SecurityDevice
 from .challenges import challenge_issue
 from .orders import device_order_activate
-from .verification import device_verify_locked
+from .verification import device_lock, device_verify_locked
 
 WRONG_RESPONSE = "That response is not right; the card was not activated."
 NOTHING_SHIPPED = "You have no card on its way to activate."
@@ -55,19 +55,18 @@ def device_order_activate_by_holder(
             .first()
         )
         device = (
-            SecurityDevice.objects.select_for_update()
-            .filter(user=user, authenticator_id=order.authenticator_id)
-            .first()
+            device_lock(user=user, authenticator_id=order.authenticator_id)
             if order is not None
             else None
         )
         accepted = (
             device is not None
-            and Challenge.objects.filter(
-                pk=challenge_id, device=device, attempt=attempt, used_at__isnull=True
-            ).exists()
             and device_verify_locked(
-                device=device, response=response, states=(Authenticator.State.SHIPPED,)
+                device=device,
+                challenge_id=challenge_id,
+                attempt=attempt,
+                response=response,
+                states=(Authenticator.State.SHIPPED,),
             )
             and device_order_activate(
                 order=order,

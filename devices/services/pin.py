@@ -21,7 +21,7 @@ from ..models import Authenticator, Challenge, SecurityDevice
 from ..ocra import ocra_uses_pin
 from .challenges import challenge_issue
 from .inventory import pin_encrypted
-from .verification import device_verify_locked
+from .verification import device_lock, device_verify_locked
 
 WRONG_RESPONSE = "That response is not right; the PIN was not changed."
 NO_PIN_CARD = "You have no active card with a PIN."
@@ -60,18 +60,13 @@ def device_pin_change(
     """Set `new_pin` on the card once `response` answers its challenge with the old PIN."""
     stored_pin = pin_encrypted(new_pin)
     with transaction.atomic():
-        device = (
-            SecurityDevice.objects.select_for_update()
-            .filter(pk=device_id, user=user, confirmed=True)
-            .first()
-        )
+        device = device_lock(pk=device_id, user=user, confirmed=True)
         accepted = (
             device is not None
             and device in pin_card_devices(user)
-            and Challenge.objects.filter(
-                pk=challenge_id, device=device, attempt=attempt, used_at__isnull=True
-            ).exists()
-            and device_verify_locked(device=device, response=response)
+            and device_verify_locked(
+                device=device, challenge_id=challenge_id, attempt=attempt, response=response
+            )
         )
         if accepted:
             Authenticator.objects.filter(pk=device.authenticator_id).update(pin=stored_pin)

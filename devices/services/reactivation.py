@@ -14,7 +14,7 @@ from accounts.services.login import login_step_failed
 from ..models import Authenticator, Challenge, SecurityDevice
 from .challenges import challenge_issue
 from .temporary import TEMPORARY_KINDS, temporary_devices_end
-from .verification import _challenge_belongs, device_verify_locked
+from .verification import device_lock, device_verify_locked
 
 REACTIVATABLE_STATES = (
     Authenticator.State.ACTIVE,
@@ -66,8 +66,12 @@ def device_reactivate(
         )
         if not list(temporaries):
             raise ValidationError(NO_TEMPORARY_DEVICE)
-        accepted = _challenge_belongs(device, challenge_id, attempt) and device_verify_locked(
-            device=device, response=response, states=REACTIVATABLE_STATES
+        accepted = device_verify_locked(
+            device=device,
+            challenge_id=challenge_id,
+            attempt=attempt,
+            response=response,
+            states=REACTIVATABLE_STATES,
         )
         if accepted:
             authenticator = device.authenticator
@@ -86,10 +90,11 @@ def device_reactivate(
 
 
 def _candidate(user: User, device_id: int, *, lock: bool) -> SecurityDevice:
-    devices = SecurityDevice.objects.filter(pk=device_id, user=user, confirmed=True)
+    filters = {"pk": device_id, "user": user, "confirmed": True}
     if lock:
-        devices = devices.select_for_update()
-    device = devices.select_related("authenticator").first()
+        device = device_lock(**filters)
+    else:
+        device = SecurityDevice.objects.filter(**filters).select_related("authenticator").first()
     if (
         device is None
         or device.authenticator.kind_behaviour.temporary

@@ -1,14 +1,14 @@
-"""Verifying the second factor of a login (L4, L5, D2).
+"""Verifying the answer to a device's challenge (L4, L5, D2).
 
-The response is checked against the one device the user chose, through
-`django_otp.verify_token`, which locks that device's row; the card's own row is locked as
-well, since a shared card's counters live there. The challenge is consumed whether the
-answer is right or wrong, so each challenge gets exactly one try.
+Every answer is checked under row locks on the device and on its card, taken together in
+one query by `device_lock`: a shared card's counters live on the card, so two users of
+one card cannot both spend the same code. The challenge answered must be the device's
+open one, shown to this attempt; it is consumed whether the answer is right or wrong, so
+each challenge gets exactly one try.
 """
 
 from __future__ import annotations
 
-import django_otp
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,31 +18,44 @@ from accounts.services.login import login_step_failed
 
 from ..models import Authenticator, Challenge, SecurityDevice
 
+ACTIVE_ONLY = (Authenticator.State.ACTIVE,)
+
+
+def device_lock(**filters) -> SecurityDevice | None:
+    """The device matching `filters`, its card loaded, both rows locked until the end of
+    the caller's transaction."""
+    return (
+        SecurityDevice.objects.select_for_update(of=("self", "authenticator"))
+        .select_related("authenticator")
+        .filter(**filters)
+        .first()
+    )
+
 
 def device_verify_locked(
     *,
     device: SecurityDevice,
+    challenge_id: int | None,
+    attempt: str,
     response: str,
-    states: tuple[str, ...] = (Authenticator.State.ACTIVE,),
+    states: tuple[str, ...] = ACTIVE_ONLY,
 ) -> bool:
-    """Check `response` on a device whose row the caller has locked. Reactivation (T4)
-    accepts cards that are not active yet, such as a lost card found again."""
-    authenticator = Authenticator.objects.select_for_update().get(pk=device.authenticator_id)
-    kind = authenticator.kind_behaviour
-    now = timezone.now()
-    challenge = _open_challenge(device, lock=True)
-    if challenge is None or not challenge.is_open(now):
+    """Check `response` to challenge `challenge_id`, shown to `attempt`, on a device that
+    `device_lock` locked. A challenge id that is not the open one, or was shown to another
+    attempt, leaves the open challenge as it is: it may be someone else's login. Some
+    callers accept cards that are not active yet, such as a lost card found again (T4)."""
+    challenge = _open_challenge(device)
+    if challenge is None or challenge.pk != challenge_id or challenge.attempt != attempt:
         return False
-    challenge.used_at = now
-    challenge.save(update_fields=["used_at"])
-    if authenticator.state not in states:
-        return False
-    if not kind.response_is_well_formed(response):
-        return False
-    accepted = kind.check(authenticator=authenticator, challenge=challenge, response=response)
-    if accepted and kind.state_fields:
-        authenticator.save(update_fields=list(kind.state_fields))
-    return accepted
+    return _challenge_answer(device, challenge, response, states)
+
+
+def device_verify_open_challenge(*, device: SecurityDevice, response: str) -> bool:
+    """django-otp's `verify_token` on a device it locked: the card is locked here, and the
+    open challenge answered whichever attempt it was shown to."""
+    device.authenticator = Authenticator.objects.select_for_update().get(pk=device.authenticator_id)
+    challenge = _open_challenge(device)
+    return challenge is not None and _challenge_answer(device, challenge, response, ACTIVE_ONLY)
 
 
 def second_factor_verify(
@@ -54,36 +67,45 @@ def second_factor_verify(
     response: str,
     client: ClientInfo,
 ) -> SecurityDevice | None:
-    """The device that accepted the response, or None; a refusal counts towards L3."""
+    """The device, its card loaded, that accepted the response, or None; a refusal counts
+    towards L3."""
     with transaction.atomic():
-        device = (
-            SecurityDevice.objects.select_for_update()
-            .select_related("authenticator")
-            .filter(pk=device_id, user=user, confirmed=True)
-            .first()
+        device = device_lock(pk=device_id, user=user, confirmed=True)
+        accepted = device is not None and device_verify_locked(
+            device=device, challenge_id=challenge_id, attempt=attempt, response=response
         )
-        verified = None
-        if device is not None and _challenge_belongs(device, challenge_id, attempt):
-            verified = django_otp.verify_token(user, device.persistent_id, response)
-    if verified is None:
+    if not accepted:
         login_step_failed(user=user, client=client, step="second_factor", reason="wrong_response")
-    return verified
+        return None
+    return device
 
 
-def _challenge_belongs(device: SecurityDevice, challenge_id: int | None, attempt: str) -> bool:
-    """The challenge answered is the device's open one and was shown to this attempt.
-    One-time-code cards get an empty challenge row too, so every kind's answer is bound
-    to one attempt and expires with it."""
-    open_challenge = _open_challenge(device, lock=False)
+def _challenge_answer(
+    device: SecurityDevice, challenge: Challenge, response: str, states: tuple[str, ...]
+) -> bool:
+    """Consume `challenge`, then check the answer; a card that counts its codes keeps the
+    new count only when the answer was right."""
+    now = timezone.now()
+    if not challenge.is_open(now):
+        return False
+    challenge.used_at = now
+    challenge.save(update_fields=["used_at"])
+    authenticator = device.authenticator
+    if authenticator.state not in states:
+        return False
+    kind = authenticator.kind_behaviour
+    if not kind.response_is_well_formed(response):
+        return False
+    accepted = kind.check(authenticator=authenticator, challenge=challenge, response=response)
+    if accepted and kind.state_fields:
+        authenticator.save(update_fields=list(kind.state_fields))
+    return accepted
+
+
+def _open_challenge(device: SecurityDevice) -> Challenge | None:
     return (
-        open_challenge is not None
-        and open_challenge.pk == challenge_id
-        and open_challenge.attempt == attempt
+        Challenge.objects.select_for_update()
+        .filter(device=device, used_at__isnull=True)
+        .order_by("-pk")
+        .first()
     )
-
-
-def _open_challenge(device: SecurityDevice, *, lock: bool) -> Challenge | None:
-    challenges = Challenge.objects.filter(device=device, used_at__isnull=True)
-    if lock:
-        challenges = challenges.select_for_update()
-    return challenges.order_by("-pk").first()

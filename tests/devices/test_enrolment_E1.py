@@ -71,7 +71,9 @@ def field_errors(response, field):
 def test_E1_new_applicant_is_sent_from_the_device_step_to_enrolment(client, applicant, password):
     response = post_login(client, applicant.username, password)
 
-    assert client.get(response["Location"]).url == reverse(START)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(START)
+    assert client.get(reverse("devices:login_device")).url == reverse(START)
     assert b"Mobile number" in client.get(reverse(START)).content
 
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def login_queries(client, user, password) -> tuple[int, int, int]:
-    """Queries of the password step, the device page and the answer. Each count is taken
-    as its step ends: the next request clears Django's query log."""
+    """Queries of the password step (answered with the device step), of the device page
+    opened again, as "Use this device" does, and of the answer. Each count is taken as its
+    step ends: the next request clears Django's query log."""
     with CaptureQueriesContext(connection) as password_step:
         post_login(client, user.username, password)
     password_count = len(password_step)

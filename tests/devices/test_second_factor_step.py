@@ -31,12 +31,31 @@ def m2fs_user(db):
     return user
 
 
-def test_L4_password_step_leads_to_the_device_step(client, user, password):
+def test_L4_password_step_is_answered_with_the_device_step(client, user, password):
     response = post_login(client, user.username, password)
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse(DEVICE_URL))
+    assert response.status_code == 200
+    assert response.context["device"].user == user
+    assert response.context["challenge"].attempt
+    assert f'action="{reverse(DEVICE_URL)}"' in response.content.decode()
     assert not is_logged_in(client)
+
+
+def test_L4_right_password_shown_the_challenge_logs_in_with_its_answer(client, user, password):
+    page = post_login(client, user.username, password)
+    device, challenge = page.context["device"], page.context["challenge"]
+
+    done = client.post(
+        reverse(DEVICE_URL),
+        {
+            "device": device.pk,
+            "challenge": challenge.pk,
+            "response": card_answer(device, challenge.value),
+        },
+    )
+
+    assert done.status_code == 302
+    assert is_logged_in(client)
 
 
 def test_L4_m2fs_preselects_the_strongest_device(client, m2fs_user, password):
@@ -81,9 +100,7 @@ def test_L4_single_device_has_no_chooser(client, user, password):
 def test_user_whose_devices_are_all_lost_cannot_complete_the_login(client, password):
     user = UserFactory()
     Authenticator.objects.filter(user_devices__user=user).update(state=Authenticator.State.LOST)
-    post_login(client, user.username, password)
-
-    page = device_page(client)
+    page = post_login(client, user.username, password)
 
     assert page.status_code == 403
     assert b"No active security device" in page.content

@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import django_otp
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
 from accounts.services.login import login_step_failed
-from devices.models import SecurityDevice
+from devices.services.verification import device_lock, device_verify_locked
 
 from .. import conf
 from ..amounts import amount_check, destination_clean
@@ -147,20 +146,13 @@ def _decide(
 
 def _answer_accepted(*, user: User, intent: WithdrawalIntent, step_up: StepUp, at) -> bool:
     """The challenge answered is the device's open one and was issued for this intent
-    (D2: single-use, expiring); django-otp then verifies under its row lock."""
-    device = (
-        SecurityDevice.objects.select_for_update()
-        .select_related("authenticator")
-        .filter(pk=intent.device_id, user=user, confirmed=True)
-        .first()
+    (D2: single-use, expiring), checked under the device's and its card's row locks."""
+    device = device_lock(pk=intent.device_id, user=user, confirmed=True)
+    if device is None or not full_access(device, at):
+        return False
+    return device_verify_locked(
+        device=device,
+        challenge_id=step_up.challenge_id,
+        attempt=intent.attempt,
+        response=step_up.response,
     )
-    if device is None or step_up.challenge_id is None:
-        return False
-    if not full_access(device, at):
-        return False
-    challenge = device.challenges.filter(used_at__isnull=True).order_by("-pk").first()
-    if challenge is None or challenge.pk != step_up.challenge_id:
-        return False
-    if challenge.attempt != intent.attempt:
-        return False
-    return django_otp.verify_token(user, device.persistent_id, step_up.response) is not None
