@@ -5,8 +5,10 @@ of changes asked for by opted-out clients (O3)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as ContribGroupAdmin
 from django.contrib.auth.admin import UserAdmin as ContribUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from devices.admin_passcode import TemporaryPasscodeAdmin
 
+from .admin_guards import ChangelistGuardMixin
 from .client_info import ClientInfo
 from .models import Account, AuditEvent, BankInstruction, Client, Deposit, SecurityTeamRequest, User
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
@@ -33,7 +36,7 @@ class SlsUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(TemporaryPasscodeAdmin, ContribUserAdmin):
+class UserAdmin(ChangelistGuardMixin, TemporaryPasscodeAdmin, ContribUserAdmin):
     form = SlsUserChangeForm
     add_form = SlsUserCreationForm
     list_display = ("username", "client", "account", "is_staff", "lock_status", "last_login")
@@ -82,15 +85,23 @@ class UserAdmin(TemporaryPasscodeAdmin, ContribUserAdmin):
         return request.user.has_perm("accounts.lift_lockout")
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChangelistGuardMixin, ContribGroupAdmin):
+    """The staff roles (accounts.roles), with the support desk's checked actions."""
+
+
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "citizenship", "residence_country", "id_document_type")
     list_filter = ("kind", "residence_country")
     search_fields = ("name", "id_document_number")
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = ("number", "title", "base_currency", "equity", "primary_user", "sls_opted_out")
     list_filter = ("sls_opted_out",)
     list_select_related = ("primary_user",)
@@ -98,7 +109,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
 
     list_display = (
@@ -127,7 +138,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     """Rows that only services write: staff read them here."""
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
 from accounts.models import User
 
@@ -69,7 +70,7 @@ class AssignForm(forms.Form):
         return cleaned
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

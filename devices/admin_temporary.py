@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
 
 from .models import Authenticator, TemporaryDevice
@@ -82,7 +83,7 @@ class DeviceReportActions:
             self.message_user(request, f"{', '.join(changed)} {done}.", messages.SUCCESS)
 
 
-class TemporaryDeviceAdmin(admin.ModelAdmin):
+class TemporaryDeviceAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     """Every temporary passcode and online card with its windows (T2, T3), read-only."""
 
     list_display = (

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
+from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
 from accounts.models import Client
 
@@ -27,7 +28,7 @@ class DecisionForm(ActionForm):
 
 
 @admin.register(DeviceShare)
-class DeviceShareAdmin(admin.ModelAdmin):
+class DeviceShareAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     action_form = DecisionForm
     actions = ["approve", "reject"]
     list_display = ("pk", "requester", "owner", "authenticator", "status", "created_at")

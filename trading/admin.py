@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
 
 from .models import TradingSession
@@ -14,7 +15,7 @@ from .services.sessions import trading_session_end
 
 
 @admin.register(TradingSession)
-class TradingSessionAdmin(admin.ModelAdmin):
+class TradingSessionAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = (
         "user",
         "approval_method",

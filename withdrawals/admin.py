@@ -3,11 +3,13 @@ here; the database would refuse the change anyway."""
 
 from django.contrib import admin
 
+from accounts.admin_guards import ChangelistGuardMixin
+
 from .models import Withdrawal
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(admin.ModelAdmin):
+class WithdrawalAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = ["created_at", "account", "user", "amount", "currency", "tier", "business_day"]
     list_filter = ["tier", "business_day"]
     search_fields = ["account__number", "user__username", "destination"]

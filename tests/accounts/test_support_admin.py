@@ -4,9 +4,11 @@ trail read-only."""
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from accounts.admin_guards import NOT_ROWS_OF_THIS_LIST, ChangelistGuardMixin
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.lockout import lockout_is_active
 from tests.factories import StaffFactory
@@ -55,6 +57,40 @@ def test_L3_support_sees_the_lock_and_lifts_it(agent_client, locked_user, suppor
     event = AuditEvent.objects.get(event_type=AuditEventType.LOCKOUT_LIFTED)
     assert event.actor == support_agent
     assert event.subject == locked_user
+
+
+@pytest.mark.parametrize("forged", ["0.0", "9" * 30, "0" * 5000, "\u0661", "-1", ""])
+def test_L3_forged_selection_is_refused_and_lifts_no_lock(agent_client, locked_user, forged):
+    response = agent_client.post(
+        reverse(USER_LIST),
+        {"action": "lift_lockout", "index": "0", "_selected_action": [locked_user.pk, forged]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert NOT_ROWS_OF_THIS_LIST in response.content.decode()
+    locked_user.refresh_from_db()
+    assert lockout_is_active(user=locked_user, at=locked_user.last_failed_login_at)
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.LOCKOUT_LIFTED).exists()
+
+
+def test_search_too_long_for_a_name_finds_nothing(agent_client, user):
+    found = agent_client.get(reverse(USER_LIST), {"q": user.username})
+    too_long = agent_client.get(reverse(USER_LIST), {"q": user.username + "x" * 60_000})
+
+    assert list(found.context["cl"].result_list) == [user]
+    assert too_long.status_code == 200
+    assert list(too_long.context["cl"].result_list) == []
+
+
+def test_every_admin_list_guards_its_selection_and_search():
+    unchecked = [
+        str(model_admin)
+        for model_admin in admin.site._registry.values()
+        if not isinstance(model_admin, ChangelistGuardMixin)
+    ]
+
+    assert unchecked == []
 
 
 def test_support_cannot_edit_users(agent_client, user):
