@@ -3,9 +3,10 @@
 Counters live in Django's cache, Redis when REDIS_URL is set, so every server process
 counts the same attempts: `cache.add` starts a window's counter and `cache.incr` counts in
 it, both atomic on Redis. Windows are fixed (one counter per scope, key and window), which
-costs one round trip per counter and cannot be gamed by more than twice the limit across a
-window's edge. User names are hashed, keyed with SECRET_KEY, before they become keys: a
-key reveals no name, and a name that matches nobody is counted like one that exists (L2).
+cannot be gamed by more than twice the limit across a window's edge; an attempt counts
+with `incr` alone once its window's counter exists. User names are hashed, keyed with
+SECRET_KEY, before they become keys: a key reveals no name, and a name that matches nobody
+is counted like one that exists (L2).
 """
 
 from __future__ import annotations
@@ -58,13 +59,11 @@ def _count(*, name: str, value: str) -> int:
     window_index = int(now // window)
     digest = salted_hmac(KEY_PREFIX, f"{name}:{value}", algorithm="sha256").hexdigest()
     key = f"{KEY_PREFIX}:{name}:{digest}:{window_index}"
-    cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
     except ValueError:
-        # The counter expired between add and incr: this attempt opens a new one.
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        # The window's first attempt opens its counter, unless a concurrent one just did.
+        count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
     if count <= limit:
         return 0
     return max(1, math.ceil((window_index + 1) * window - now))

@@ -104,6 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # NIST SP 800-63B AAL2 reauthentication: 30 minutes idle (the session is saved, and its
 # expiry moved, on every request) and 12 hours in all (accounts.session_limits).
 SESSION_COOKIE_AGE = 30 * 60
+# Django's database sessions, with the key rotated in place at login (accounts.session_store).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

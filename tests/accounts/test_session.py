@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.session_store import SessionStore
 from tests.login_helpers import full_login, post_login
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,63 @@ def test_logged_in_user_visiting_login_goes_to_dashboard(client, user, password)
     response = client.get(reverse("accounts:login"))
 
     assert response.status_code == 302
+
+
+def stored_session(**data) -> SessionStore:
+    session = SessionStore()
+    session.update(data)
+    session.save()
+    return session
+
+
+def test_rotation_renames_the_stored_row_in_place():
+    session = stored_session(sls_pending_login={"user_id": 1})
+    before = session.session_key
+
+    with CaptureQueriesContext(connection) as queries:
+        session.cycle_key()
+
+    statements = [query["sql"].split()[0] for query in queries]
+    assert statements.count("UPDATE") == 1
+    assert "INSERT" not in statements and "DELETE" not in statements
+    assert session.session_key != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert SessionStore(session.session_key).load() == {"sls_pending_login": {"user_id": 1}}
+
+
+def test_rotation_to_a_key_in_use_draws_a_new_one_and_keeps_the_data(monkeypatch):
+    taken = stored_session(owner="someone else")
+    session = stored_session(owner="me")
+    before = session.session_key
+    draws = iter([taken.session_key, "k" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(draws))
+
+    session.cycle_key()
+    session.save()
+
+    assert session.session_key == "k" * 32
+    assert SessionStore(taken.session_key).load() == {"owner": "someone else"}
+    assert SessionStore("k" * 32).load() == {"owner": "me"}
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_rotation_of_a_session_ended_meanwhile_stores_it_anew():
+    session = stored_session(owner="me")
+    session.load()
+    Session.objects.filter(session_key=session.session_key).delete()
+
+    session.cycle_key()
+    session.save()
+
+    assert SessionStore(session.session_key).load() == {"owner": "me"}
+
+
+def test_new_session_key_in_use_is_drawn_again(monkeypatch):
+    taken = stored_session(owner="someone else")
+    draws = iter([taken.session_key, "n" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(draws))
+
+    session = stored_session(owner="me")
+
+    assert session.session_key == "n" * 32
+    assert SessionStore(taken.session_key).load() == {"owner": "someone else"}

@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from accounts import conf
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
+from accounts.throttling import throttle_hit
 from tests.factories import UserFactory, give_device
 from tests.login_helpers import device_page, post_login
 from tests.trading.api import begin
@@ -154,6 +156,27 @@ def test_throttle_limits_follow_settings(clock, settings):
     statuses = attempts(client, [f"nobody{n}" for n in range(4)])
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_throttle_counter_opened_by_a_concurrent_attempt_counts_both(clock, monkeypatch):
+    """Another server process opens the window's counter between this attempt's `incr`
+    and its `add`: both attempts are counted, neither is lost."""
+    real_add = cache.add
+
+    def add_after_the_other_process(key, value, timeout):
+        real_add(key, 1, timeout=timeout)
+        return real_add(key, value, timeout=timeout)
+
+    monkeypatch.setattr(cache, "add", add_after_the_other_process)
+
+    first = throttle_hit(scope="password", ip_address="10.0.0.9", subject="name:x")
+
+    monkeypatch.undo()
+    assert first.allowed
+    assert [
+        throttle_hit(scope="password", ip_address="10.0.0.9", subject="name:x").allowed
+        for _ in range(NAME_LIMIT)
+    ] == [True] * (NAME_LIMIT - 2) + [False] * 2
 
 
 def test_throttle_second_factor_per_user(clock, user, password):
