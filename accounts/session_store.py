@@ -1,18 +1,26 @@
 """Django's database sessions (SESSION_ENGINE), with fewer round trips on the login path.
 
 Sessions stay rows in the database, so logout and the session limits end them on the
-server and every server process sees the same ones. Two steps of Django's store cost a
-query they need not: a new key is looked up before the INSERT that would refuse it anyway,
-and the key rotation at login inserts a copy of the row under a new key, then reads and
-deletes the original. Here the INSERT alone guards a new key, and the rotation renames
-the row in one UPDATE: the key from before the login stops working in that statement.
+server and every server process sees the same ones. Three habits of Django's store cost
+queries they need not:
+- a new key is looked up before the INSERT that would refuse it anyway;
+- the key rotation at login inserts a copy of the row under a new key, then reads and
+  deletes the original;
+- each write is wrapped in a transaction even when no transaction is open, which costs a
+  BEGIN and a COMMIT around one statement that is atomic on its own. Django's wrapper is
+  a savepoint that keeps a refused write from breaking a caller's transaction, so inside
+  one it is kept.
+Here the INSERT alone guards a new key, and the rotation renames the row in one UPDATE:
+the key from before the login stops working in that statement.
 """
 
 from __future__ import annotations
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from contextlib import nullcontext
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import IntegrityError, router, transaction
+from django.db import DatabaseError, IntegrityError, router, transaction
 from django.utils.crypto import get_random_string
 
 SESSION_KEY_LENGTH = 32
@@ -23,6 +31,24 @@ class SessionStore(DatabaseSessionStore):
         """A fresh random key, unchecked: `create` saves with must_create, whose INSERT
         refuses a key in use, and then draws another."""
         return get_random_string(SESSION_KEY_LENGTH, VALID_KEY_CHARS)
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            self.create()
+            return
+        obj = self.create_model_instance(self._get_session(no_load=must_create))
+        using = router.db_for_write(self.model, instance=obj)
+        try:
+            with _guarding_callers_transaction(using):
+                obj.save(force_insert=must_create, force_update=not must_create, using=using)
+        except IntegrityError as error:
+            if must_create:
+                raise CreateError from error
+            raise
+        except DatabaseError as error:
+            if not must_create:
+                raise UpdateError from error
+            raise
 
     def cycle_key(self) -> None:
         """Give the stored session a new key, keeping its data. A session not stored yet,
@@ -41,7 +67,7 @@ class SessionStore(DatabaseSessionStore):
     def _renamed(self, old_key: str, new_key: str) -> bool:
         using = router.db_for_write(self.model)
         try:
-            with transaction.atomic(using=using):
+            with _guarding_callers_transaction(using):
                 return bool(
                     self.model.objects.using(using)
                     .filter(session_key=old_key)
@@ -49,3 +75,11 @@ class SessionStore(DatabaseSessionStore):
                 )
         except IntegrityError:
             return False
+
+
+def _guarding_callers_transaction(using: str):
+    """A savepoint inside a caller's transaction, so that a refused write leaves it
+    usable; nothing outside one, where the statement is its own transaction."""
+    if transaction.get_connection(using).in_atomic_block:
+        return transaction.atomic(using=using)
+    return nullcontext()

@@ -7,19 +7,26 @@ the load."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import django
+
+from .server import Load, LoadResult, gunicorn_running, locust_run, locust_together
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 USERS = int(os.environ.get("BENCH_USERS", "6"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SIDE_BY_SIDE_SECONDS = SECONDS * 2
 TWO_FACTOR_SETTINGS = "bench.two_factor_site.settings"
+PORTAL_LAST_STEP = "3 response"
+YARDSTICK_LAST_STEP = "3 token"
 # TOTP takes each code once: more yardstick users than logins a run can make.
 TWO_FACTOR_USERS = 3000
 MIB = 1024 * 1024
@@ -40,48 +47,36 @@ def main() -> None:
 
 
 def _loads(folder: Path) -> None:
-    """Both servers up side by side; their loads alternate, ROUNDS times each, so that
-    whatever else the machine is doing weighs on both alike."""
-    from accounts.models import AuditEvent, AuditEventType
-
+    """Both servers up side by side; their loads alternate, ROUNDS times each, then run
+    at once, so that whatever else the machine is doing weighs on both alike."""
     from .seed import credentials_write, portal_users_seed
-    from .server import gunicorn_running, locust_run
 
     cards = portal_users_seed(count=USERS * 2)
     portal_cards = credentials_write(cards, folder / "portal.json")
-    yardstick_cards = _two_factor_seed(folder / "two_factor.json")
-    portal, yardstick, bare = Totals(), Totals(), Totals()
+    yardstick_cards = _one_file_per_load(_two_factor_seed(folder / "two_factor.json"))
+    portal, yardstick = Totals(PORTAL_LAST_STEP), Totals(YARDSTICK_LAST_STEP)
     with (
         gunicorn_running(settings="bench.settings", env={}, workers=WORKERS) as ours,
         gunicorn_running(settings=TWO_FACTOR_SETTINGS, env={}, workers=WORKERS) as theirs,
     ):
-        load = {"users": USERS, "seconds": SECONDS}
-        for _ in range(ROUNDS):
-            portal.add(
-                locust_run(
-                    user_class="PortalLogin",
-                    host=ours.url,
-                    credentials=portal_cards,
-                    server=ours,
-                    **load,
+        portal_load = Load("PortalLogin", ours.url, USERS, SECONDS, portal_cards, ours)
+        yardstick_load = Load("TwoFactorLogin", theirs.url, USERS, SECONDS, None, theirs)
+        for cards_of_round in yardstick_cards[:ROUNDS]:
+            portal.add(locust_run(portal_load))
+            yardstick.add(locust_run(replace(yardstick_load, credentials=cards_of_round)))
+        audited = _logins_audited(cards)
+        side_by_side = locust_together(
+            [
+                replace(portal_load, seconds=SIDE_BY_SIDE_SECONDS),
+                replace(
+                    yardstick_load, seconds=SIDE_BY_SIDE_SECONDS, credentials=yardstick_cards[-1]
                 ),
-                "3 response",
-            )
-            yardstick.add(
-                locust_run(
-                    user_class="TwoFactorLogin",
-                    host=theirs.url,
-                    credentials=yardstick_cards,
-                    server=theirs,
-                    **load,
-                ),
-                "3 token",
-            )
-        bare.add(locust_run(user_class="BareView", host=ours.url, **load), "bare view")
-    audited = AuditEvent.objects.filter(
-        event_type=AuditEventType.LOGIN_SUCCEEDED, subject_id__in=[c["user_id"] for c in cards]
-    ).count()
+            ]
+        )
+        bare = Totals("bare view")
+        bare.add(locust_run(Load("BareView", ours.url, USERS, SECONDS)))
     _print_throughput(portal, yardstick, bare, audited)
+    _print_side_by_side(*side_by_side, audited=_logins_audited(cards) - audited)
     print(
         f"Peak RSS per gunicorn worker: SLS Portal {_peak(ours) / MIB:.0f} MiB, "
         f"django-two-factor-auth site {_peak(theirs) / MIB:.0f} MiB"
@@ -91,15 +86,18 @@ def _loads(folder: Path) -> None:
 class Totals:
     """Completed operations, failures, time and mean latency per step over the rounds."""
 
-    def __init__(self) -> None:
+    def __init__(self, final_step: str) -> None:
+        self.final_step = final_step
         self.completed = self.failures = 0
         self.seconds = 0.0
+        self.rounds: list[float] = []
         self.steps: dict[str, list[float]] = {}
 
-    def add(self, result, final_step: str) -> None:
-        self.completed += result.completed(final_step)
+    def add(self, result: LoadResult) -> None:
+        self.completed += result.completed(self.final_step)
         self.failures += result.failures
         self.seconds += result.seconds
+        self.rounds.append(result.per_second(self.final_step))
         for row in result.stats:
             spent = self.steps.setdefault(row["name"], [0, 0])
             spent[0] += row["total_response_time"]
@@ -129,6 +127,26 @@ def _two_factor_seed(path: Path) -> Path:
     return path
 
 
+def _logins_audited(cards: list[dict]) -> int:
+    from accounts.models import AuditEvent, AuditEventType
+
+    return AuditEvent.objects.filter(
+        event_type=AuditEventType.LOGIN_SUCCEEDED, subject_id__in=[c["user_id"] for c in cards]
+    ).count()
+
+
+def _one_file_per_load(path: Path) -> list[Path]:
+    """The yardstick's users split into one file for each of its loads: TOTP takes each
+    code once per 30-second step, so no user may log in in two loads close together."""
+    accounts = json.loads(path.read_text(encoding="utf-8"))
+    loads = ROUNDS + 1
+    size = len(accounts) // loads
+    files = [path.with_name(f"{path.stem}-{n}.json") for n in range(loads)]
+    for n, file in enumerate(files):
+        file.write_text(json.dumps(accounts[n * size : (n + 1) * size]), encoding="utf-8")
+    return files
+
+
 def _print_throughput(portal: Totals, yardstick: Totals, bare: Totals, audited: int) -> None:
     print(
         f"gunicorn, {WORKERS} workers each, {USERS} concurrent clients, {ROUNDS} alternating "
@@ -144,11 +162,30 @@ def _print_throughput(portal: Totals, yardstick: Totals, bare: Totals, audited: 
         f"{yardstick.rate:.2f} logins/s ({yardstick.completed} logins, {yardstick.failures} "
         f"failed requests); mean per request: {yardstick.latencies()}"
     )
-    print(f"Ratio SLS Portal / django-two-factor-auth: {portal.rate / yardstick.rate:.2f}")
+    rounds = zip(portal.rounds, yardstick.rounds, strict=True)
+    per_round = sorted(ours / theirs for ours, theirs in rounds)
+    print(
+        f"Ratio SLS Portal / django-two-factor-auth: {portal.rate / yardstick.rate:.2f} "
+        f"(round by round: {', '.join(f'{ratio:.2f}' for ratio in per_round)})"
+    )
     print(
         f"Bare Django view on the portal's server (the floor): {bare.rate:.0f} requests/s "
         f"({bare.failures} failed); one login costs as much as {bare.rate / portal.rate:.0f} "
         f"bare requests"
+    )
+
+
+def _print_side_by_side(ours: LoadResult, theirs: LoadResult, audited: int) -> None:
+    """Both loads at once share the CPUs moment by moment, so a burst of other work on the
+    machine slows both alike: the ratio is that of the work each login costs."""
+    portal_rate = ours.per_second(PORTAL_LAST_STEP)
+    yardstick_rate = theirs.per_second(YARDSTICK_LAST_STEP)
+    print(
+        f"Side by side, both loads at once for {SIDE_BY_SIDE_SECONDS} s: SLS Portal "
+        f"{portal_rate:.2f} logins/s ({ours.completed(PORTAL_LAST_STEP)} logins, "
+        f"{ours.failures} failed requests, {audited} login.succeeded audit events), "
+        f"django-two-factor-auth {yardstick_rate:.2f} logins/s ({theirs.failures} failed "
+        f"requests); ratio {portal_rate / yardstick_rate:.2f}"
     )
 
 

@@ -122,20 +122,43 @@ class LoadResult:
         return self.completed(final_step) / self.seconds
 
 
-def locust_run(
-    *,
-    user_class: str,
-    host: str,
-    users: int,
-    seconds: int,
-    credentials: Path | None = None,
-    server: Server | None = None,
-) -> LoadResult:
-    """Locust headless for `seconds`; the final stats. While it runs, `server`'s workers'
-    memory is sampled."""
+@dataclass(frozen=True)
+class Load:
+    """One locust run: `users` clients of `user_class` against `host` for `seconds`."""
+
+    user_class: str
+    host: str
+    users: int
+    seconds: int
+    credentials: Path | None = None
+    server: Server | None = None
+
+
+def locust_run(load: Load) -> LoadResult:
+    """Locust headless for the load's `seconds`; the final stats. While it runs, the
+    `server`'s workers' memory is sampled."""
+    return locust_together([load])[0]
+
+
+def locust_together(loads: list[Load]) -> list[LoadResult]:
+    """The loads at the same time, each its own locust process; their final stats."""
+    processes = [_locust_start(load) for load in loads]
+    sampler = _Sampler([load.server for load in loads if load.server is not None])
+    sampler.start()
+    try:
+        outputs = [
+            process.communicate(timeout=load.seconds + 60)
+            for process, load in zip(processes, loads, strict=True)
+        ]
+    finally:
+        sampler.stop()
+    return [_result(stdout, stderr) for stdout, stderr in outputs]
+
+
+def _locust_start(load: Load) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(BASE_DIR)}
-    if credentials is not None:
-        env["BENCH_CREDENTIALS"] = str(credentials)
+    if load.credentials is not None:
+        env["BENCH_CREDENTIALS"] = str(load.credentials)
     command = [
         sys.executable,
         "-m",
@@ -144,23 +167,20 @@ def locust_run(
         "--headless",
         "--only-summary",
         "--json",
-        f"--users={users}",
-        f"--spawn-rate={users}",
-        f"--run-time={seconds}s",
+        f"--users={load.users}",
+        f"--spawn-rate={load.users}",
+        f"--run-time={load.seconds}s",
         "--stop-timeout=10",
-        f"--host={host}",
+        f"--host={load.host}",
         "--loglevel=WARNING",
-        user_class,
+        load.user_class,
     ]
-    process = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
+    return subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
         command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    sampler = _Sampler(server)
-    sampler.start()
-    try:
-        stdout, stderr = process.communicate(timeout=seconds + 60)
-    finally:
-        sampler.stop()
+
+
+def _result(stdout: str, stderr: str) -> LoadResult:
     try:
         stats = json.loads(stdout)
     except json.JSONDecodeError as exc:
@@ -171,14 +191,15 @@ def locust_run(
 
 
 class _Sampler(threading.Thread):
-    def __init__(self, server: Server | None) -> None:
+    def __init__(self, servers: list[Server]) -> None:
         super().__init__(daemon=True)
-        self.server = server
+        self.servers = servers
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while self.server is not None and not self.stopping.wait(0.2):
-            self.server.sample_memory()
+        while self.servers and not self.stopping.wait(0.2):
+            for server in self.servers:
+                server.sample_memory()
 
     def stop(self) -> None:
         self.stopping.set()

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from accounts.models import AuditEvent, AuditEventType
 from bench.seed import credentials_write, portal_users_seed
-from bench.server import gunicorn_running, locust_run
+from bench.server import Load, gunicorn_running, locust_run
 
 from .serving import ARGON2, server_env
 
@@ -30,11 +30,13 @@ def test_L1_L5_complete_logins_under_load_fail_none_and_lose_no_audit_event(tmp_
 
     with gunicorn_running(settings="sls_portal.settings.serve", env=env, workers=WORKERS) as server:
         load = locust_run(
-            user_class="PortalLogin",
-            host=server.url,
-            users=CLIENTS,
-            seconds=SECONDS,
-            credentials=credentials,
+            Load(
+                user_class="PortalLogin",
+                host=server.url,
+                users=CLIENTS,
+                seconds=SECONDS,
+                credentials=credentials,
+            )
         )
 
     completed = load.completed("3 response")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -86,21 +87,41 @@ def stored_session(**data) -> SessionStore:
     return session
 
 
-def test_rotation_renames_the_stored_row_in_place():
+def statements_of(queries) -> list[str]:
+    return [query["sql"].split()[0] for query in queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rotation_renames_the_stored_row_in_one_statement():
     session = stored_session(sls_pending_login={"user_id": 1})
     before = session.session_key
 
     with CaptureQueriesContext(connection) as queries:
         session.cycle_key()
 
-    statements = [query["sql"].split()[0] for query in queries]
-    assert statements.count("UPDATE") == 1
-    assert "INSERT" not in statements and "DELETE" not in statements
+    assert statements_of(queries) == ["UPDATE"]
     assert session.session_key != before
     assert not Session.objects.filter(session_key=before).exists()
     assert SessionStore(session.session_key).load() == {"sls_pending_login": {"user_id": 1}}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_session_writes_outside_a_transaction_are_one_statement_each():
+    session = SessionStore()
+    session["owner"] = "me"
+
+    with CaptureQueriesContext(connection) as created:
+        session.save()
+    session["owner"] = "still me"
+    with CaptureQueriesContext(connection) as updated:
+        session.save()
+
+    assert statements_of(created) == ["INSERT"]
+    assert statements_of(updated) == ["UPDATE"]
+    assert SessionStore(session.session_key).load() == {"owner": "still me"}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rotation_to_a_key_in_use_draws_a_new_one_and_keeps_the_data(monkeypatch):
     taken = stored_session(owner="someone else")
     session = stored_session(owner="me")
@@ -117,6 +138,21 @@ def test_rotation_to_a_key_in_use_draws_a_new_one_and_keeps_the_data(monkeypatch
     assert not Session.objects.filter(session_key=before).exists()
 
 
+def test_refused_rename_inside_a_transaction_leaves_it_usable(monkeypatch, user):
+    taken = stored_session(owner="someone else")
+    session = stored_session(owner="me")
+    draws = iter([taken.session_key, "t" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(draws))
+
+    with transaction.atomic():
+        session.cycle_key()
+        session.save()
+        user.refresh_from_db()
+
+    assert SessionStore("t" * 32).load() == {"owner": "me"}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rotation_of_a_session_ended_meanwhile_stores_it_anew():
     session = stored_session(owner="me")
     session.load()
@@ -128,6 +164,7 @@ def test_rotation_of_a_session_ended_meanwhile_stores_it_anew():
     assert SessionStore(session.session_key).load() == {"owner": "me"}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_new_session_key_in_use_is_drawn_again(monkeypatch):
     taken = stored_session(owner="someone else")
     draws = iter([taken.session_key, "n" * 32])
@@ -137,3 +174,13 @@ def test_new_session_key_in_use_is_drawn_again(monkeypatch):
 
     assert session.session_key == "n" * 32
     assert SessionStore(taken.session_key).load() == {"owner": "someone else"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_a_session_deleted_meanwhile_is_refused():
+    session = stored_session(owner="me")
+    Session.objects.filter(session_key=session.session_key).delete()
+    session["owner"] = "someone"
+
+    with pytest.raises(UpdateError):
+        session.save()
