@@ -59,8 +59,21 @@ def _loads(folder: Path) -> None:
         gunicorn_running(settings="bench.settings", env={}, workers=WORKERS) as ours,
         gunicorn_running(settings=TWO_FACTOR_SETTINGS, env={}, workers=WORKERS) as theirs,
     ):
-        portal_load = Load("PortalLogin", ours.url, USERS, SECONDS, portal_cards, ours)
-        yardstick_load = Load("TwoFactorLogin", theirs.url, USERS, SECONDS, None, theirs)
+        portal_load = Load(
+            user_class="PortalLogin",
+            host=ours.url,
+            users=USERS,
+            seconds=SECONDS,
+            credentials=portal_cards,
+            server=ours,
+        )
+        yardstick_load = Load(
+            user_class="TwoFactorLogin",
+            host=theirs.url,
+            users=USERS,
+            seconds=SECONDS,
+            server=theirs,
+        )
         for cards_of_round in yardstick_cards[:ROUNDS]:
             portal.add(locust_run(portal_load))
             yardstick.add(locust_run(replace(yardstick_load, credentials=cards_of_round)))
@@ -74,7 +87,9 @@ def _loads(folder: Path) -> None:
             ]
         )
         bare = Totals("bare view")
-        bare.add(locust_run(Load("BareView", ours.url, USERS, SECONDS)))
+        bare.add(
+            locust_run(Load(user_class="BareView", host=ours.url, users=USERS, seconds=SECONDS))
+        )
     _print_throughput(portal, yardstick, bare, audited)
     _print_side_by_side(*side_by_side, audited=_logins_audited(cards) - audited)
     print(
@@ -166,7 +181,7 @@ def _print_throughput(portal: Totals, yardstick: Totals, bare: Totals, audited: 
     per_round = sorted(ours / theirs for ours, theirs in rounds)
     print(
         f"Ratio SLS Portal / django-two-factor-auth: {portal.rate / yardstick.rate:.2f} "
-        f"(round by round: {', '.join(f'{ratio:.2f}' for ratio in per_round)})"
+        f"(each pair of rounds, lowest first: {', '.join(f'{ratio:.2f}' for ratio in per_round)})"
     )
     print(
         f"Bare Django view on the portal's server (the floor): {bare.rate:.0f} requests/s "
