@@ -7,6 +7,7 @@ the load."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -17,13 +18,24 @@ from pathlib import Path
 
 import django
 
-from .server import Load, LoadResult, gunicorn_running, locust_run, locust_together
+from .server import (
+    CpuMeter,
+    Load,
+    LoadResult,
+    Server,
+    gunicorn_running,
+    locust_run,
+    locust_together,
+)
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 USERS = int(os.environ.get("BENCH_USERS", "6"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SIDE_BY_SIDE_SECONDS = SECONDS * 4
+# Before anything is measured each server serves logins for a while: a fresh worker's
+# first login also pays for imports and new connections (0.28 s more CPU on the portal).
+WARM_UP_SECONDS = 5
 TWO_FACTOR_SETTINGS = "bench.two_factor_site.settings"
 PORTAL_LAST_STEP = "3 response"
 YARDSTICK_LAST_STEP = "3 token"
@@ -47,8 +59,9 @@ def main() -> None:
 
 
 def _loads(folder: Path) -> None:
-    """Both servers up side by side; their loads alternate, ROUNDS times each, then run
-    at once, so that whatever else the machine is doing weighs on both alike."""
+    """Both servers up side by side and warmed up; their loads alternate, ROUNDS times
+    each, then run at once, so that whatever else the machine is doing weighs on both
+    alike."""
     from .seed import credentials_write, portal_users_seed
 
     cards = portal_users_seed(count=USERS * 2)
@@ -74,27 +87,46 @@ def _loads(folder: Path) -> None:
             seconds=SECONDS,
             server=theirs,
         )
-        for cards_of_round in yardstick_cards[:ROUNDS]:
+        warm_up, *rounds, side_by_side_cards = yardstick_cards
+        _warm_up(portal_load, replace(yardstick_load, credentials=warm_up))
+        warmed_up = _logins_audited(cards)
+        for cards_of_round in rounds:
             portal.add(locust_run(portal_load))
             yardstick.add(locust_run(replace(yardstick_load, credentials=cards_of_round)))
         audited = _logins_audited(cards)
+        meters = _side_by_side_meters(ours, theirs)
         side_by_side = locust_together(
             [
                 replace(portal_load, seconds=SIDE_BY_SIDE_SECONDS),
                 replace(
-                    yardstick_load, seconds=SIDE_BY_SIDE_SECONDS, credentials=yardstick_cards[-1]
+                    yardstick_load, seconds=SIDE_BY_SIDE_SECONDS, credentials=side_by_side_cards
                 ),
-            ]
+            ],
+            meters,
         )
         bare = Totals("bare view")
         bare.add(
             locust_run(Load(user_class="BareView", host=ours.url, users=USERS, seconds=SECONDS))
         )
-    _print_throughput(portal, yardstick, bare, audited)
-    _print_side_by_side(*side_by_side, audited=_logins_audited(cards) - audited)
+    _print_throughput(portal, yardstick, bare, audited - warmed_up)
+    _print_side_by_side(*side_by_side, meters, audited=_logins_audited(cards) - audited)
     print(
         f"Peak RSS per gunicorn worker: SLS Portal {_peak(ours) / MIB:.0f} MiB, "
         f"django-two-factor-auth site {_peak(theirs) / MIB:.0f} MiB"
+    )
+
+
+def _warm_up(*loads: Load) -> None:
+    """The loads at once for WARM_UP_SECONDS, before anything is measured."""
+    locust_together([replace(load, seconds=WARM_UP_SECONDS) for load in loads])
+
+
+def _side_by_side_meters(ours: Server, theirs: Server) -> tuple[CpuMeter, CpuMeter]:
+    """Each site's gunicorn processes and its database's backends; Redis, which only the
+    portal's login uses, counted to the portal."""
+    return (
+        CpuMeter(ours, database=_database_name(), also=("redis-server",)),
+        CpuMeter(theirs, database=_database_name(TWO_FACTOR_SETTINGS)),
     )
 
 
@@ -151,10 +183,11 @@ def _logins_audited(cards: list[dict]) -> int:
 
 
 def _one_file_per_load(path: Path) -> list[Path]:
-    """The yardstick's users split into one file for each of its loads: TOTP takes each
-    code once per 30-second step, so no user may log in in two loads close together."""
+    """The yardstick's users split into one file for each of its loads (the warm-up, the
+    rounds, side by side): TOTP takes each code once per 30-second step, so no user may
+    log in in two loads close together."""
     accounts = json.loads(path.read_text(encoding="utf-8"))
-    loads = ROUNDS + 1
+    loads = ROUNDS + 2
     size = len(accounts) // loads
     files = [path.with_name(f"{path.stem}-{n}.json") for n in range(loads)]
     for n, file in enumerate(files):
@@ -190,18 +223,42 @@ def _print_throughput(portal: Totals, yardstick: Totals, bare: Totals, audited: 
     )
 
 
-def _print_side_by_side(ours: LoadResult, theirs: LoadResult, audited: int) -> None:
+def _print_side_by_side(
+    ours: LoadResult, theirs: LoadResult, meters: tuple[CpuMeter, CpuMeter], audited: int
+) -> None:
     """Both loads at once share the CPUs moment by moment, so a burst of other work on the
-    machine slows both alike: the ratio is that of the work each login costs."""
+    machine slows both alike: the ratio is that of the work each login costs. The CPU each
+    side spent per login says the same without depending on how the scheduler shared the
+    CPUs between the two."""
+    portal_logins = ours.completed(PORTAL_LAST_STEP)
+    yardstick_logins = theirs.completed(YARDSTICK_LAST_STEP)
     portal_rate = ours.per_second(PORTAL_LAST_STEP)
     yardstick_rate = theirs.per_second(YARDSTICK_LAST_STEP)
     print(
         f"Side by side, both loads at once for {SIDE_BY_SIDE_SECONDS} s: SLS Portal "
-        f"{portal_rate:.2f} logins/s ({ours.completed(PORTAL_LAST_STEP)} logins, "
-        f"{ours.failures} failed requests, {audited} login.succeeded audit events), "
-        f"django-two-factor-auth {yardstick_rate:.2f} logins/s ({theirs.failures} failed "
+        f"{portal_rate:.2f} logins/s ({portal_logins} logins, {ours.failures} failed "
+        f"requests, {audited} login.succeeded audit events), django-two-factor-auth "
+        f"{yardstick_rate:.2f} logins/s ({yardstick_logins} logins, {theirs.failures} failed "
         f"requests); ratio {portal_rate / yardstick_rate:.2f}"
     )
+    portal_cpu = meters[0].seconds / max(portal_logins, 1) * 1000
+    yardstick_cpu = meters[1].seconds / max(yardstick_logins, 1) * 1000
+    print(
+        f"CPU per login side by side (gunicorn processes and their PostgreSQL backends; "
+        f"Redis, which only the portal uses, counted to the portal): SLS Portal "
+        f"{portal_cpu:.0f} ms, django-two-factor-auth {yardstick_cpu:.0f} ms; logins per "
+        f"CPU-second, SLS Portal / django-two-factor-auth: {yardstick_cpu / portal_cpu:.2f}"
+    )
+
+
+def _database_name(settings_module: str | None = None) -> str:
+    """The PostgreSQL database a site's settings name; the portal's when None."""
+    if settings_module is None:
+        from django.conf import settings
+
+        return settings.DATABASES["default"]["NAME"]
+    module = importlib.import_module(settings_module)
+    return module.DATABASES["default"]["NAME"]
 
 
 def _print_queries() -> None:

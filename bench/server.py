@@ -54,6 +54,56 @@ class Server:
             self.peak_worker_rss[worker.pid] = max(rss, self.peak_worker_rss.get(worker.pid, 0))
 
 
+class CpuMeter:
+    """CPU seconds spent, from `start()` on, by a server's gunicorn processes, the
+    PostgreSQL backends connected to its `database`, and any process whose name starts
+    with one of `also`. Sampled while a load runs, so that a backend closed mid-run (Django
+    reconnects after CONN_MAX_AGE) keeps what it spent up to its last sample."""
+
+    def __init__(self, server: Server, *, database: str, also: tuple[str, ...] = ()) -> None:
+        self.server = server
+        self.database = database
+        self.also = also
+        self.at_start: dict[int, float] = {}
+        self.last_seen: dict[int, float] = {}
+
+    def start(self) -> None:
+        self.at_start = self._spent()
+        self.last_seen = dict(self.at_start)
+
+    def sample(self) -> None:
+        self.last_seen.update(self._spent())
+
+    @property
+    def seconds(self) -> float:
+        return sum(spent - self.at_start.get(pid, 0.0) for pid, spent in self.last_seen.items())
+
+    def _spent(self) -> dict[int, float]:
+        spent = {}
+        for process in self._processes():
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            spent[process.pid] = times.user + times.system
+        return spent
+
+    def _processes(self) -> list[psutil.Process]:
+        try:
+            master = psutil.Process(self.server.process.pid)
+            processes = [master, *master.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            processes = []
+        backend = f" {self.database} "
+        for process in psutil.process_iter(["name", "cmdline"]):
+            command = " ".join(process.info["cmdline"] or ())
+            name = process.info["name"] or ""
+            is_backend = command.startswith("postgres: ") and backend in command
+            if is_backend or (self.also and name.startswith(self.also)):
+                processes.append(process)
+        return processes
+
+
 @contextmanager
 def gunicorn_running(*, settings: str, env: dict[str, str], workers: int) -> Iterator[Server]:
     """gunicorn on a free port with `settings`; ready when it answers, stopped on exit."""
@@ -148,10 +198,13 @@ def locust_run(load: Load) -> LoadResult:
     return locust_together([load])[0]
 
 
-def locust_together(loads: list[Load]) -> list[LoadResult]:
-    """The loads at the same time, each its own locust process; their final stats."""
+def locust_together(loads: list[Load], meters: tuple[CpuMeter, ...] = ()) -> list[LoadResult]:
+    """The loads at the same time, each its own locust process; their final stats. The
+    `meters` count the CPU spent while they run."""
+    for meter in meters:
+        meter.start()
     processes = [_locust_start(load) for load in loads]
-    sampler = _Sampler([load.server for load in loads if load.server is not None])
+    sampler = _Sampler([load.server for load in loads if load.server is not None], meters)
     sampler.start()
     try:
         outputs = [
@@ -199,16 +252,23 @@ def _result(stdout: str, stderr: str) -> LoadResult:
 
 
 class _Sampler(threading.Thread):
-    def __init__(self, servers: list[Server]) -> None:
+    def __init__(self, servers: list[Server], meters: tuple[CpuMeter, ...]) -> None:
         super().__init__(daemon=True)
         self.servers = servers
+        self.meters = meters
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while self.servers and not self.stopping.wait(0.2):
-            for server in self.servers:
-                server.sample_memory()
+        while not self.stopping.wait(0.2):
+            self._sample()
 
     def stop(self) -> None:
         self.stopping.set()
         self.join()
+        self._sample()
+
+    def _sample(self) -> None:
+        for server in self.servers:
+            server.sample_memory()
+        for meter in self.meters:
+            meter.sample()
