@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from devices.assurance import Action
 from devices.fresh_factor import FreshFactorStep
 
 from .client_info import ClientInfo
@@ -19,7 +20,6 @@ from .services.sls import sls_opt_in, sls_opt_out
 from .settings_forms import OptOutForm, SlsChoiceForm
 
 UPDATED_KEY = "sls_settings_updated"
-OPT_OUT_PURPOSE = "sls_opt_out"
 
 
 @never_cache
@@ -50,9 +50,9 @@ def sls_opt_out_view(request: HttpRequest) -> HttpResponse:
     """The risks (KB1198), then the device answered again, then the opt-out."""
     if Account.objects.filter(pk=request.user.account_id, sls_opted_out=True).exists():
         return redirect("settings:sls_configure")
-    step = FreshFactorStep(request, OPT_OUT_PURPOSE)
+    step = FreshFactorStep(request, Action.OPT_OUT)
     form = OptOutForm(request.POST or None)
-    if form.is_valid():
+    if form.is_valid() and step.available:
         proof = step.verify()
         if proof is not None:
             sls_opt_out(

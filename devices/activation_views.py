@@ -20,9 +20,11 @@ from accounts.decorators import verified_login_required
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
+from .flows.device_step import Refusal
 from .order_forms import RESPONSE_MAX_LENGTH
-from .pin_views import LOCKED, locked_out
+from .pin_views import LOCKED
 from .services.order_activation import (
+    WRONG_RESPONSE,
     device_order_activate_by_holder,
     order_activation_challenge,
     shipped_device,
@@ -60,7 +62,7 @@ def order_activate_view(request: HttpRequest) -> HttpResponse:
         if not verdict.allowed:
             return throttled_page(request, verdict)
         try:
-            device_order_activate_by_holder(
+            outcome = device_order_activate_by_holder(
                 user=request.user,
                 challenge_id=form.cleaned_data["challenge"],
                 attempt=request.session.get(ATTEMPT_KEY, ""),
@@ -68,15 +70,17 @@ def order_activate_view(request: HttpRequest) -> HttpResponse:
                 client=client,
             )
         except ValidationError as refused:
-            if locked_out(request.user):
-                logout(request)
-                messages.error(request, LOCKED)
-                return redirect("accounts:login")
-            errors = refused.messages
-        else:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("accounts:secure_login")
+        if outcome.accepted:
             request.session.pop(ATTEMPT_KEY, None)
             messages.success(request, ACTIVATED)
             return redirect("accounts:secure_login")
+        if outcome.locked or outcome.refusal == Refusal.LOCKED:
+            logout(request)
+            messages.error(request, LOCKED)
+            return redirect("accounts:login")
+        errors = [outcome.message or WRONG_RESPONSE]
     elif form.is_bound:
         errors = ["Type the response your card shows."]
     attempt = secrets.token_urlsafe(24)

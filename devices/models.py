@@ -127,17 +127,24 @@ class SecurityDevice(Device):
             models.UniqueConstraint(fields=["user", "authenticator"], name="one_device_per_user")
         ]
 
-    def verify_token(self, token: str) -> bool:
-        """django-otp's entry point; runs under its row lock on this device."""
-        from .services.verification import device_verify_open_challenge
+    def verify_is_allowed(self) -> tuple[bool, dict[str, str]]:
+        """django-otp's own verification path is closed: every answer goes through the gate
+        (`devices.flows.device_step`), which knows the challenge's purpose and attempt and
+        counts a wrong answer towards the L3 lockout (G1). Code that calls
+        `django_otp.verify_token` gets a refusal and changes nothing."""
+        return False, {"reason": "answers go through the portal's device step"}
 
-        return device_verify_open_challenge(device=self, response=token)
+    def verify_token(self, token: str) -> bool:
+        return False
 
 
 class Challenge(models.Model):
-    """A challenge shown at one login attempt: single-use and short-lived (D2)."""
+    """A challenge shown for one purpose (an action of the assurance table) at one attempt:
+    single-use and short-lived (D2). A device holds at most one open challenge per
+    purpose, so a login in another tab does not close a withdrawal's approval (G1)."""
 
     device = models.ForeignKey(SecurityDevice, on_delete=models.CASCADE, related_name="challenges")
+    purpose = models.CharField(max_length=32)
     attempt = models.CharField(max_length=64, db_index=True)
     value = models.CharField(max_length=64, blank=True)
     secret = models.TextField(
@@ -148,7 +155,9 @@ class Challenge(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["device", "used_at"], name="challenge_device_open")]
+        indexes = [
+            models.Index(fields=["device", "purpose", "used_at"], name="challenge_device_purpose")
+        ]
 
     def __str__(self) -> str:
         return f"challenge {self.pk} for {self.device_id}"

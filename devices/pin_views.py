@@ -7,21 +7,18 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.decorators import verified_login_required
-from accounts.models import User
-from accounts.services.lockout import lockout_is_active
 
+from .flows.device_step import Refusal
 from .order_forms import PinChangeForm
-from .services.pin import device_pin_change, pin_card_devices, pin_change_challenge
+from .services.pin import WRONG_RESPONSE, device_pin_change, pin_card_devices, pin_change_challenge
 
 ATTEMPT_KEY = "sls_pin_change_attempt"
 PIN_CHANGED = "Your card's PIN has been changed. Use the new PIN from now on."
@@ -38,26 +35,24 @@ def pin_change_view(request: HttpRequest) -> HttpResponse:
         return render(request, "devices/pin_change.html", {"devices": devices})
     form = PinChangeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        try:
-            device_pin_change(
-                user=request.user,
-                device_id=form.cleaned_data["device"],
-                challenge_id=form.cleaned_data["challenge"],
-                attempt=request.session.get(ATTEMPT_KEY, ""),
-                response=form.cleaned_data["response"],
-                new_pin=form.cleaned_data["pin"],
-                client=ClientInfo.from_request(request),
-            )
-        except ValidationError as refused:
-            if locked_out(request.user):
-                logout(request)
-                messages.error(request, LOCKED)
-                return redirect("accounts:login")
-            form.add_error(None, refused)
-        else:
+        outcome = device_pin_change(
+            user=request.user,
+            device_id=form.cleaned_data["device"],
+            challenge_id=form.cleaned_data["challenge"],
+            attempt=request.session.get(ATTEMPT_KEY, ""),
+            response=form.cleaned_data["response"],
+            new_pin=form.cleaned_data["pin"],
+            client=ClientInfo.from_request(request),
+        )
+        if outcome.accepted:
             request.session.pop(ATTEMPT_KEY, None)
             messages.success(request, PIN_CHANGED)
             return redirect("accounts:secure_login")
+        if outcome.locked or outcome.refusal == Refusal.LOCKED:
+            logout(request)
+            messages.error(request, LOCKED)
+            return redirect("accounts:login")
+        form.add_error(None, outcome.message or WRONG_RESPONSE)
     device = next((d for d in devices if str(d.pk) == request.GET.get("device")), devices[0])
     attempt = secrets.token_urlsafe(24)
     request.session[ATTEMPT_KEY] = attempt
@@ -85,9 +80,3 @@ def _messages(form: PinChangeForm) -> list[str]:
         for field, messages_ in form.errors.items()
         for message in messages_
     ]
-
-
-def locked_out(user: User) -> bool:
-    """Whether the failures just counted have locked the user out (L3)."""
-    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-    return lockout_is_active(user=user, at=timezone.now())

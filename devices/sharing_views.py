@@ -10,23 +10,20 @@ from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.decorators import verified_login_required
-from accounts.services.lockout import lockout_is_active
 from accounts.services.login import INVALID_CREDENTIALS
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
+from .assurance import Action
+from .flows.device_step import Answer, Refusal, step_answer, step_ask, step_devices
 from .models import DeviceShare, SecurityDevice
-from .selectors import active_devices
-from .services.challenges import challenge_issue
 from .services.sharing import share_cancel, share_check, share_owner_check, share_request
-from .services.verification import second_factor_verify
 from .sharing import OPEN_STATUSES, ShareRefused, open_share, redundant_devices, share_needs_review
 from .sharing_flow import ShareFlow
 from .sharing_forms import OwnerCredentialsForm, ShareResponseForm
@@ -94,29 +91,31 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
     if owner is None:
         messages.error(request, START_AGAIN)
         return redirect("sharing:owner")
-    devices = active_devices(owner)
+    devices = step_devices(owner, Action.SHARE_DEVICE)
     if not devices:
         return _refused(request, flow, NO_DEVICE)
     form = ShareResponseForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST":
-        verified = second_factor_verify(
+        outcome = step_answer(
             user=owner,
-            device_id=flow.device_id,
-            challenge_id=flow.challenge_id,
+            action=Action.SHARE_DEVICE,
+            answer=Answer(
+                device_id=flow.device_id,
+                challenge_id=flow.challenge_id,
+                response=form.cleaned_data["response"] if form.is_valid() else "",
+            ),
             attempt=flow.attempt,
-            response=form.cleaned_data["response"] if form.is_valid() else "",
             client=ClientInfo.from_request(request),
         )
-        if verified is not None:
-            flow.device_proven(verified)
+        if outcome.accepted:
+            flow.device_proven(outcome.device)
             return redirect("sharing:review")
-        owner.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-        if lockout_is_active(user=owner, at=timezone.now()):
+        if outcome.locked or outcome.refusal == Refusal.LOCKED:
             flow.end()
             messages.error(request, WRONG_RESPONSE)
             return redirect("accounts:secure_login")
-        form, error = ShareResponseForm(), WRONG_RESPONSE
+        form, error = ShareResponseForm(), outcome.message or WRONG_RESPONSE
     by_id = {str(device.pk): device for device in devices}
     device = by_id.get(request.GET.get("device") or str(flow.device_id), devices[0])
     try:
@@ -128,7 +127,12 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
         )
     except ShareRefused as refused:
         return _refused(request, flow, refused.refusal.message, refused.refusal.code)
-    challenge = challenge_issue(device=device, attempt=flow.attempt)
+    challenge = step_ask(
+        action=Action.SHARE_DEVICE,
+        device=device,
+        attempt=flow.attempt,
+        client=ClientInfo.from_request(request),
+    )
     flow.challenge_shown(challenge)
     kind = device.authenticator.kind_behaviour
     form.fields["response"].label = kind.response_label

@@ -33,6 +33,10 @@ PASSCODE_CARD_ONLY = (
     "Your temporary passcode now opens only the online security card (KB1132 §6). Print or "
     "save the card and log in with it for full access."
 )
+TEMPORARY_DEVICE_REVOKED = (
+    "This temporary device no longer works: your security device was reactivated or a new "
+    "temporary passcode was issued. Please log in again with the device you hold now."
+)
 ONLINE_CARD_EXPIRED = (
     "Your online security card has expired (KB1132 §7: it gives full access for 21 days). "
     "Please call your regional Client Services Center about your permanent security device."

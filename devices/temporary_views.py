@@ -11,15 +11,14 @@ from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.decorators import online_card_login_required, verified_login_required
-from accounts.services.lockout import lockout_is_active
 
+from .flows.device_step import Refusal
 from .forms import SecondFactorForm
 from .models import Authenticator
 from .online_card_image import GRID_COLUMNS, online_card_png
@@ -100,7 +99,7 @@ def device_reactivate_view(request: HttpRequest) -> HttpResponse:
             form = SecondFactorForm(request.POST)
             data = form.cleaned_data if form.is_valid() else {}
             client = ClientInfo.from_request(request)
-            device = device_reactivate(
+            outcome = device_reactivate(
                 user=user,
                 device_id=device_id,
                 challenge_id=data.get("challenge"),
@@ -108,12 +107,11 @@ def device_reactivate_view(request: HttpRequest) -> HttpResponse:
                 response=data.get("response", ""),
                 client=client,
             )
-            if device is not None:
-                _session_moves_to(request, device)
+            if outcome.accepted:
+                _session_moves_to(request, outcome.device)
                 messages.success(request, REACTIVATED)
                 return redirect("accounts:secure_login")
-            user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-            if lockout_is_active(user=user, at=timezone.now()):
+            if outcome.locked or outcome.refusal == Refusal.LOCKED:
                 auth_logout(request)
                 messages.error(request, LOGIN_FAILED)
                 return redirect("accounts:login")

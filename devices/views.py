@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -18,20 +17,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow, safe_next
 from accounts.models import User
-from accounts.services.lockout import lockout_is_active
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
+from .assurance import Action
+from .flows.device_step import (
+    Answer,
+    Refusal,
+    StepOutcome,
+    step_answer,
+    step_ask,
+    step_device_choose,
+    step_devices,
+)
 from .forms import SecondFactorForm
-from .models import SecurityDevice
-from .selectors import active_devices, is_new_applicant
-from .services.challenges import challenge_issue
-from .services.push import push_create, push_login_verify, push_state
+from .models import PushRequest, SecurityDevice
+from .selectors import is_new_applicant
+from .services.push import push_state
 from .services.sms import sms_code_call, sms_code_resend
-from .services.temporary_access import temporary_login_check
-from .services.verification import second_factor_verify
-from .temporary import Channel, Scope
+from .temporary import Scope
 
+LOGIN = Action.LOGIN_PORTAL
 LOGIN_FAILED = "Login failed"
 ONLINE_CARD_INVITATION = (
     "You logged in with a temporary passcode. For access beyond its 2 days, "
@@ -51,10 +57,10 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if request.method == "GET":
         return device_step(request, flow, user)
-    devices = active_devices(user)
+    devices = step_devices(user, LOGIN)
     if not devices:
         return _without_device(request, flow, user)
-    device = _chosen(devices, request.POST.get("device") or request.GET.get("device"))
+    device = step_device_choose(devices, request.POST.get("device") or request.GET.get("device"))
     verdict = throttle_attempt(
         scope="second_factor", client=ClientInfo.from_request(request), user=user
     )
@@ -62,14 +68,22 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         return throttled_page(request, verdict)
     if "resend" in request.POST or "call" in request.POST:
         return _sms_action(request, flow, devices, device)
-    completed = _verify(request, flow, user)
-    if completed is not None:
-        return completed
-    user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-    if lockout_is_active(user=user, at=timezone.now()):
+    outcome = step_answer(
+        user=user,
+        action=LOGIN,
+        answer=_answer(request),
+        attempt=flow.attempt,
+        client=ClientInfo.from_request(request),
+    )
+    if outcome.accepted:
+        return _complete(request, flow, user, outcome)
+    if outcome.locked or outcome.refusal in (Refusal.LOCKED, Refusal.NOT_ALLOWED):
         flow.abandon()
-        messages.error(request, LOGIN_FAILED)
+        messages.error(request, outcome.message or LOGIN_FAILED)
         return redirect("accounts:login")
+    if outcome.refusal == Refusal.CHALLENGE_CLOSED:
+        messages.info(request, outcome.message)
+        return _device_page(request, flow, devices, device, failed=False)
     return _device_page(request, flow, devices, device, failed=True)
 
 
@@ -77,10 +91,10 @@ def device_step(request: HttpRequest, flow: LoginFlow, user: User) -> HttpRespon
     """The second step for `user`, whose password was just accepted: the chosen device's
     challenge or push (the strongest device unless another was asked for, L4), or the
     way to a first device."""
-    devices = active_devices(user)
+    devices = step_devices(user, LOGIN)
     if not devices:
         return _without_device(request, flow, user)
-    device = _chosen(devices, request.GET.get("device"))
+    device = step_device_choose(devices, request.GET.get("device"))
     return _device_page(request, flow, devices, device, failed=False)
 
 
@@ -98,57 +112,33 @@ def login_push_status_view(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _verify(request: HttpRequest, flow: LoginFlow, user: User) -> HttpResponse | None:
-    """Complete the login on a right answer or an approved push; None when it failed."""
-    client = ClientInfo.from_request(request)
-    if "push" in request.POST:
-        push_id = request.POST["push"]
-        push = push_login_verify(
-            user=user,
-            push_id=int(push_id) if push_id.isascii() and push_id.isdigit() else None,
-            attempt=flow.attempt,
-            client=client,
-        )
-        if push is None:
-            return None
-        return _complete(request, flow, user, push.device, approval_method=push.method)
+def _answer(request: HttpRequest) -> Answer:
+    """The posted answer: an approved push's id, or a challenge's response. Malformed
+    fields are a wrong answer (counted), never a server error."""
+    push_id = request.POST.get("push")
+    if push_id is not None:
+        valid = push_id.isascii() and push_id.isdigit() and len(push_id) < 18
+        return Answer(push_id=int(push_id) if valid else 0)
     form = SecondFactorForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
-    verified = second_factor_verify(
-        user=user,
-        device_id=data.get("device") or 0,
+    return Answer(
+        device_id=data.get("device"),
         challenge_id=data.get("challenge"),
-        attempt=flow.attempt,
         response=data.get("response", ""),
-        client=client,
     )
-    if verified is None:
-        return None
-    return _complete(request, flow, user, verified)
 
 
 def _complete(
-    request: HttpRequest, flow: LoginFlow, user: User, device, approval_method: str = ""
+    request: HttpRequest, flow: LoginFlow, user: User, outcome: StepOutcome
 ) -> HttpResponse:
-    """A right answer logs in only if the device opens the portal now (T2, T3): else the
-    refusal says which case of KB1132 applies. A temporary passcode's session is sent to
-    the online security card, or told where it is."""
-    authenticator = device.authenticator
-    access = temporary_login_check(
-        user=user,
-        authenticator=authenticator,
-        channel=Channel.PORTAL,
-        client=ClientInfo.from_request(request),
-    )
-    if not access.allowed:
-        flow.abandon()
-        messages.error(request, access.message)
-        return redirect("accounts:login")
-    flow.complete(user, device, approval_method=approval_method)
-    if access.scope == Scope.ONLINE_CARD_ONLY:
-        messages.info(request, access.message)
+    """The gate accepted the answer: log in. A temporary passcode past its first two days
+    opens the online security card only (T2); in its first days, the session is told
+    where the card is."""
+    flow.complete(user, outcome.device, approval_method=outcome.approval_method)
+    if outcome.access.scope == Scope.ONLINE_CARD_ONLY:
+        messages.info(request, outcome.access.message)
         return redirect("devices:online_card")
-    if authenticator.kind == "temporary_passcode":
+    if outcome.device.authenticator.kind == "temporary_passcode":
         messages.info(
             request, format_html(ONLINE_CARD_INVITATION, url=reverse("devices:online_card"))
         )
@@ -159,14 +149,14 @@ def _sms_action(
     request: HttpRequest, flow: LoginFlow, devices: list, device: SecurityDevice
 ) -> HttpResponse:
     """ "Send a new code" or "Call me instead" on an SMS device."""
-    if device.authenticator.kind != "sms":
+    if not device.authenticator.kind_behaviour.sends_code:
         return _challenge_page(request, flow, devices, device, failed=False)
     try:
         if "call" in request.POST:
-            challenge = sms_code_call(device=device, attempt=flow.attempt)
+            challenge = sms_code_call(device=device, attempt=flow.attempt, purpose=LOGIN)
             messages.info(request, "We are calling your phone to read the code.")
         else:
-            challenge = sms_code_resend(device=device, attempt=flow.attempt)
+            challenge = sms_code_resend(device=device, attempt=flow.attempt, purpose=LOGIN)
             messages.info(request, "We sent a new code.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -175,7 +165,7 @@ def _sms_action(
 
 
 def _challenge_page(request, flow, devices, device, failed, challenge=None) -> HttpResponse:
-    challenge = challenge or _current_or_new_challenge(flow, device)
+    challenge = challenge or _ask(request, flow, device, fallback=True)
     kind = device.authenticator.kind_behaviour
     form = SecondFactorForm(initial={"device": device.pk, "challenge": challenge.pk})
     form.fields["response"].label = kind.response_label
@@ -194,21 +184,23 @@ def _challenge_page(request, flow, devices, device, failed, challenge=None) -> H
     return render(request, "devices/login_device.html", context)
 
 
-def _current_or_new_challenge(flow: LoginFlow, device: SecurityDevice):
-    """A new challenge, except that an SMS page reloaded keeps the code already sent."""
-    if device.authenticator.kind == "sms":
-        current = (
-            device.challenges.filter(attempt=flow.attempt, used_at__isnull=True)
-            .order_by("-pk")
-            .first()
-        )
-        if current is not None and current.is_open(timezone.now()):
-            return current
-    return challenge_issue(device=device, attempt=flow.attempt)
+def _ask(request: HttpRequest, flow: LoginFlow, device: SecurityDevice, *, fallback: bool):
+    """The device's challenge or push for this login; an SMS page reloaded keeps the code
+    already sent."""
+    return step_ask(
+        action=LOGIN,
+        device=device,
+        attempt=flow.attempt,
+        client=ClientInfo.from_request(request),
+        fallback=fallback,
+        reuse_open=True,
+    )
 
 
 def _push_page(request, flow, devices, device, failed) -> HttpResponse:
-    push = push_create(device=device, attempt=flow.attempt, client=ClientInfo.from_request(request))
+    push = _ask(request, flow, device, fallback=False)
+    if not isinstance(push, PushRequest):
+        return _challenge_page(request, flow, devices, device, failed, challenge=push)
     next_url = safe_next(request)
     context = {
         "devices": devices,
@@ -237,9 +229,3 @@ def _device_page(request, flow, devices, device, failed) -> HttpResponse:
     if kind.uses_push and not (request.GET.get("fallback") or request.POST.get("fallback")):
         return _push_page(request, flow, devices, device, failed)
     return _challenge_page(request, flow, devices, device, failed)
-
-
-def _chosen(devices: list[SecurityDevice], wanted: str | None) -> SecurityDevice:
-    """The device asked for, if it is one of the user's; else the strongest (L4)."""
-    by_id = {str(device.pk): device for device in devices}
-    return by_id.get(wanted or "", devices[0])

@@ -8,7 +8,10 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.client_info import SYSTEM, ClientInfo
+from accounts.models import AuditEvent, User
+from devices.assurance import Action
+from devices.flows.device_step import Answer, step_answer
 from devices.models import SecurityDevice
 from devices.simulators.cards import card_press, card_read_cells, card_respond
 
@@ -83,3 +86,18 @@ def is_logged_in(client: Client) -> bool:
 def login_events() -> QuerySet[AuditEvent]:
     """Audit events of the login flow, leaving out e.g. the device assignments of fixtures."""
     return AuditEvent.objects.filter(event_type__startswith="login.")
+
+
+def push_login_verify(
+    *, user: User, push_id: int, attempt: str, client: ClientInfo = SYSTEM
+) -> SecurityDevice | None:
+    """The gate's answer to an IB Key push for a portal login: the approving device, or
+    None (a refusal, counted)."""
+    outcome = step_answer(
+        user=user,
+        action=Action.LOGIN_PORTAL,
+        answer=Answer(push_id=push_id),
+        attempt=attempt,
+        client=client,
+    )
+    return outcome.device if outcome.accepted else None

@@ -25,6 +25,7 @@ from .models import Withdrawal
 ZERO = Decimal("0.00")
 OPTED_OUT = "the account is opted out of the Secure Login System"
 NO_PERMANENT_DEVICE = "no active permanent security device"
+APPROVED_WITH_TEMPORARY = "approved with a temporary device"
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,18 @@ class Capacity:
         return self.available is None or amount <= self.available
 
 
-def withdrawal_tier_for(user: User, account: Account) -> TierChoice:
+def withdrawal_tier_for(
+    user: User, account: Account, cap: WithdrawalTier | None = None
+) -> TierChoice:
     """W1: the tier of the user's strongest device active now (the moment of the request);
-    the "none" row when the account is opted out or the user holds only temporary devices
-    or none. Devices' state is current state, so the tier follows device changes at once."""
+    the "none" row when the account is opted out, the user holds only temporary devices or
+    none, or the approving answer is held to it (`cap`, from the gate: a temporary device's
+    answer, G5). Devices' state is current state, so the tier follows device changes at
+    once."""
     if account.sls_opted_out:
         return TierChoice(WithdrawalTier.NONE, OPTED_OUT)
+    if cap == WithdrawalTier.NONE:
+        return TierChoice(WithdrawalTier.NONE, APPROVED_WITH_TEMPORARY)
     for device in active_devices(user):
         kind = device.authenticator.kind_behaviour
         if not kind.temporary:
@@ -76,9 +83,12 @@ def withdrawal_tier_for(user: User, account: Account) -> TierChoice:
     return TierChoice(WithdrawalTier.NONE, NO_PERMANENT_DEVICE)
 
 
-def withdrawal_capacity(user: User, account: Account, at: datetime) -> Capacity:
-    """What `user` may still withdraw from `account` at `at` under both windows (W2)."""
-    tier = withdrawal_tier_for(user, account)
+def withdrawal_capacity(
+    user: User, account: Account, at: datetime, cap: WithdrawalTier | None = None
+) -> Capacity:
+    """What `user` may still withdraw from `account` at `at` under both windows (W2),
+    approved by an answer held to `cap` if any."""
+    tier = withdrawal_tier_for(user, account, cap)
     today = business_day_of(at)
     start = window_start(today)
     used = Withdrawal.objects.filter(

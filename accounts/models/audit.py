@@ -43,6 +43,10 @@ class AuditEventType(models.TextChoices):
     HOLD_RELEASED = "hold.released", "Device deposit released"
     HOLD_KEPT = "hold.kept", "Device deposit kept"
     ACCESS_REFUSED = "access.refused", "Access refused by a temporary device's window"
+    SECOND_FACTOR_NOT_CHECKED = (
+        "second_factor.not_checked",
+        "Second factor not checked: the challenge was no longer open",
+    )
     ADDRESS_CHANGED = "client.address_changed", "Shipping address changed"
     NOTICE_SENT = "notice.sent", "Notice sent to the client"
     TRADING_SESSION_STARTED = "trading.session_started", "Trading platform session started"

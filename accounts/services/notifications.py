@@ -57,6 +57,12 @@ class SecurityEmail(Enum):
         "Client Services issued a temporary passcode for your user {username} on {when}. "
         "Passcodes are only ever read out on the telephone, never sent by e-mail.",
     )
+    CHANGE_QUEUED = (
+        "A change of your {what} is waiting for the Security Team",
+        "A change of the {what} of your user {username} was requested on {when} from "
+        "address {address}. The Security Team will call you on the telephone number on "
+        "record before anything is changed.",
+    )
     OPTED_OUT = (
         "Secure Login is no longer required for trading",
         "Your user {username} opted out of the Secure Login System for trading on {when} "

@@ -1,6 +1,9 @@
 """Bank instructions and e-mail changes made by the client (O3, KB1131): applied at once
-for an enrolled account, after a fresh answer from the device; for an opted-out account
-the same answer only queues the change for the Security Team, who call the client first."""
+for an enrolled account, after a fresh answer from a permanent device; for an opted-out
+account the same answer only queues the change for the Security Team, who call the client
+first. A user who holds no permanent device (the card is lost: only a temporary passcode or
+online card) cannot approve these at all (the assurance table, G1): the change is queued for
+the Security Team, and the address of record is told by e-mail."""
 
 from __future__ import annotations
 
@@ -10,12 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from devices.assurance import Action
+from devices.flows.device_step import step_devices
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 
 from ..client_info import ClientInfo
 from ..models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
 from ..permissions import Feature, account_permissions
 from .audit import audit_record
+from .notifications import SecurityEmail, security_email_send
 from .security_requests import BankDetails, bank_instructions_apply, email_apply
 from .sls import NOT_PRIMARY
 
@@ -36,11 +42,12 @@ def bank_instructions_change(
 ) -> ChangeOutcome:
     """New bank instructions for the account; its primary user alone may give them, as
     they decide where the account's money goes (O1)."""
-    fresh_factor_require(fresh_factor, user=user)
+    action = Action.CHANGE_BANK_INSTRUCTIONS
+    self_service = change_route(user=user, action=action, fresh_factor=fresh_factor)
     account = _locked_account(user)
     if account.primary_user_id != user.pk:
         raise PermissionDenied(NOT_PRIMARY)
-    if account_permissions(account).allows(Feature.BANK_INSTRUCTIONS_SELF_SERVICE):
+    if self_service and account_permissions(account).allows(Feature.BANK_INSTRUCTIONS_SELF_SERVICE):
         bank_instructions_apply(user=user, details=details, actor=user, client=client)
         return ChangeOutcome(applied=True)
     kind = SecurityTeamRequest.Kind.BANK_INSTRUCTIONS
@@ -54,16 +61,27 @@ def email_change(
     *, user: User, email: str, fresh_factor: FreshFactor | None, client: ClientInfo
 ) -> ChangeOutcome:
     """A new e-mail address for this user (each user keeps its own)."""
-    fresh_factor_require(fresh_factor, user=user)
+    self_service = change_route(user=user, action=Action.CHANGE_EMAIL, fresh_factor=fresh_factor)
     validate_email(email)
     account = _locked_account(user)
-    if account_permissions(account).allows(Feature.EMAIL_SELF_SERVICE):
+    if self_service and account_permissions(account).allows(Feature.EMAIL_SELF_SERVICE):
         email_apply(user=user, email=email, actor=user, client=client)
         return ChangeOutcome(applied=True)
     kind = SecurityTeamRequest.Kind.EMAIL
     return ChangeOutcome(
         applied=False, request=_queue(user, account, kind, {"email": email}, client)
     )
+
+
+def change_route(*, user: User, action: Action, fresh_factor: FreshFactor | None) -> bool:
+    """True when the change may be made by the client (after a fresh answer for `action`
+    from a device the assurance table allows); False when it goes to the Security Team
+    because no device of the user may approve it, the only way left for a client whose
+    permanent device is lost (G1, O3)."""
+    if not step_devices(user, action):
+        return False
+    fresh_factor_require(fresh_factor, user=user, action=action)
+    return True
 
 
 def _locked_account(user: User) -> Account:
@@ -92,5 +110,11 @@ def _queue(user, account, kind, payload, client) -> SecurityTeamRequest:
         actor=user,
         client=client,
         detail={"request": request.pk, "kind": kind, "account": account.number},
+    )
+    security_email_send(
+        user=user,
+        event=SecurityEmail.CHANGE_QUEUED,
+        client=client,
+        what=SecurityTeamRequest.Kind(kind).label.lower(),
     )
     return request

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 
 from ..client_info import ClientInfo
@@ -24,7 +25,7 @@ NOT_PRIMARY = "Only the primary user of this account may change its security set
 def sls_opt_out(*, user: User, fresh_factor: FreshFactor | None, client: ClientInfo) -> Account:
     """ "Secure Login not required for trading": the trading platform then logs in with
     the password alone (L6) and the account loses what enrolment buys (O3)."""
-    fresh_factor_require(fresh_factor, user=user)
+    fresh_factor_require(fresh_factor, user=user, action=Action.OPT_OUT)
     account = _account_of_primary(user)
     if not account.sls_opted_out:
         account.sls_opted_out = True

@@ -36,6 +36,9 @@ class DeviceKind:
     state_fields: ClassVar[tuple[str, ...]] = ()
     # IB Key: the login waits for an approval on the phone before offering a challenge.
     uses_push: ClassVar[bool] = False
+    # The code goes out of band (a text message): a reloaded page shows the open challenge
+    # again rather than sending another.
+    sends_code: ClassVar[bool] = False
     # A physical card several users of one person may share (H1); IB Key uses "Add user".
     shareable: ClassVar[bool] = False
 

@@ -24,6 +24,7 @@ class Sms(DeviceKind):
     withdrawal_tier = WithdrawalTier.SMS
     response_label = "Code from the text message"
     response_pattern = re.compile(r"[0-9]{6}")
+    sends_code = True
 
     def prompt(self, challenge: str) -> str:
         return f"We sent a code by text message to {challenge}. Type it here."

@@ -8,16 +8,14 @@ on the PIN change, so this page cannot be used to guess responses without limit.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, User
-from accounts.services.login import login_step_failed
 
+from ..assurance import Action
+from ..flows.device_step import Answer, StepOutcome, step_answer, step_ask
 from ..models import Authenticator, Challenge, DeviceOrder, SecurityDevice
-from .challenges import challenge_issue
 from .orders import device_order_activate
-from .verification import device_lock, device_verify_locked
 
 WRONG_RESPONSE = "That response is not right; the card was not activated."
 NOTHING_SHIPPED = "You have no card on its way to activate."
@@ -41,43 +39,39 @@ def order_activation_challenge(*, user: User, attempt: str) -> Challenge:
     device = shipped_device(user)
     if device is None:
         raise ValidationError(NOTHING_SHIPPED)
-    return challenge_issue(device=device, attempt=attempt)
+    return step_ask(action=Action.ACTIVATE_REPLACEMENT, device=device, attempt=attempt)
 
 
 def device_order_activate_by_holder(
     *, user: User, challenge_id: int, attempt: str, response: str, client: ClientInfo
-) -> DeviceOrder:
-    """Activate the card of the user's open order once it answers its challenge."""
-    with transaction.atomic():
+) -> StepOutcome:
+    """Activate the card of the user's open order once it answers its challenge, in the
+    gate's transaction; ValidationError, changing nothing, when no card is in transit."""
+    device = shipped_device(user)
+    if device is None:
+        raise ValidationError(NOTHING_SHIPPED)
+
+    def activate(device: SecurityDevice) -> None:
         order = (
             DeviceOrder.objects.select_for_update()
-            .filter(user=user, status=DeviceOrder.Status.SHIPPED)
+            .filter(
+                user=user,
+                status=DeviceOrder.Status.SHIPPED,
+                authenticator_id=device.authenticator_id,
+            )
             .first()
         )
-        device = (
-            device_lock(user=user, authenticator_id=order.authenticator_id)
-            if order is not None
-            else None
+        activated = order is not None and device_order_activate(
+            order=order, client=client, actor=user, event_type=AuditEventType.DEVICE_REACTIVATED
         )
-        accepted = (
-            device is not None
-            and device_verify_locked(
-                device=device,
-                challenge_id=challenge_id,
-                attempt=attempt,
-                response=response,
-                states=(Authenticator.State.SHIPPED,),
-            )
-            and device_order_activate(
-                order=order,
-                client=client,
-                actor=user,
-                event_type=AuditEventType.DEVICE_REACTIVATED,
-            )
-        )
-    if not accepted:
-        login_step_failed(
-            user=user, client=client, step="device_activation", reason="wrong_response"
-        )
-        raise ValidationError(WRONG_RESPONSE)
-    return order
+        if not activated:
+            raise ValidationError(NOTHING_SHIPPED)
+
+    return step_answer(
+        user=user,
+        action=Action.ACTIVATE_REPLACEMENT,
+        answer=Answer(device_id=device.pk, challenge_id=challenge_id, response=response),
+        attempt=attempt,
+        client=client,
+        on_accept=activate,
+    )

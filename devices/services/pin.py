@@ -10,18 +10,15 @@ login: otherwise this page would be a way to guess responses without limit.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-from accounts.services.login import login_step_failed
 
+from ..assurance import Action
+from ..flows.device_step import Answer, StepOutcome, step_answer, step_ask, step_devices
 from ..models import Authenticator, Challenge, SecurityDevice
-from ..ocra import ocra_uses_pin
-from .challenges import challenge_issue
 from .inventory import pin_encrypted
-from .verification import device_lock, device_verify_locked
 
 WRONG_RESPONSE = "That response is not right; the PIN was not changed."
 NO_PIN_CARD = "You have no active card with a PIN."
@@ -29,14 +26,7 @@ NO_PIN_CARD = "You have no active card with a PIN."
 
 def pin_card_devices(user: User) -> list[SecurityDevice]:
     """The user's active cards whose responses depend on a PIN (DSC+)."""
-    devices = SecurityDevice.objects.filter(
-        user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
-    ).select_related("authenticator")
-    return [
-        d
-        for d in devices
-        if d.authenticator.ocra_suite and ocra_uses_pin(d.authenticator.ocra_suite)
-    ]
+    return step_devices(user, Action.CHANGE_PIN)
 
 
 def pin_change_challenge(*, user: User, device_id: int, attempt: str) -> Challenge:
@@ -44,7 +34,7 @@ def pin_change_challenge(*, user: User, device_id: int, attempt: str) -> Challen
     device = next((d for d in pin_card_devices(user) if d.pk == device_id), None)
     if device is None:
         raise ValidationError(NO_PIN_CARD)
-    return challenge_issue(device=device, attempt=attempt)
+    return step_ask(action=Action.CHANGE_PIN, device=device, attempt=attempt)
 
 
 def device_pin_change(
@@ -56,29 +46,27 @@ def device_pin_change(
     response: str,
     new_pin: str,
     client: ClientInfo,
-) -> SecurityDevice:
-    """Set `new_pin` on the card once `response` answers its challenge with the old PIN."""
+) -> StepOutcome:
+    """Set `new_pin` on the card once `response` answers its challenge with the old PIN;
+    the gate's outcome says whether it did (a refusal is counted or audited there)."""
     stored_pin = pin_encrypted(new_pin)
-    with transaction.atomic():
-        device = device_lock(pk=device_id, user=user, confirmed=True)
-        accepted = (
-            device is not None
-            and device in pin_card_devices(user)
-            and device_verify_locked(
-                device=device, challenge_id=challenge_id, attempt=attempt, response=response
-            )
+
+    def pin_set(device: SecurityDevice) -> None:
+        Authenticator.objects.filter(pk=device.authenticator_id).update(pin=stored_pin)
+        audit_record(
+            event_type=AuditEventType.DEVICE_PIN_CHANGED,
+            outcome=AuditOutcome.SUCCESS,
+            subject=user,
+            actor=user,
+            client=client,
+            detail={"serial": device.authenticator.serial},
         )
-        if accepted:
-            Authenticator.objects.filter(pk=device.authenticator_id).update(pin=stored_pin)
-            audit_record(
-                event_type=AuditEventType.DEVICE_PIN_CHANGED,
-                outcome=AuditOutcome.SUCCESS,
-                subject=user,
-                actor=user,
-                client=client,
-                detail={"serial": device.authenticator.serial},
-            )
-    if not accepted:
-        login_step_failed(user=user, client=client, step="pin_change", reason="wrong_response")
-        raise ValidationError(WRONG_RESPONSE)
-    return device
+
+    return step_answer(
+        user=user,
+        action=Action.CHANGE_PIN,
+        answer=Answer(device_id=device_id, challenge_id=challenge_id, response=response),
+        attempt=attempt,
+        client=client,
+        on_accept=pin_set,
+    )

@@ -7,6 +7,7 @@ the login, once."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,6 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-from accounts.services.login import login_step_failed
 
 from .. import conf
 from ..models import Authenticator, PushRequest, SecurityDevice
@@ -115,26 +115,25 @@ def push_state(*, user: User, push_id: int, attempt: str) -> PushState:
     return push.status
 
 
-def push_login_verify(
-    *, user: User, push_id: int | None, attempt: str, client: ClientInfo
-) -> PushRequest | None:
-    """The approved request that completes this login, consumed; None (a failed attempt,
-    L3) when it is missing, another login's, denied, expired or already used."""
-    with transaction.atomic():
-        push = (
-            PushRequest.objects.select_for_update()
-            .select_related("device__authenticator")
-            .filter(pk=push_id or 0, device__user=user, device__confirmed=True, attempt=attempt)
-            .first()
-        )
-        accepted = push is not None and _usable(push)
-        if accepted:
-            push.consumed_at = timezone.now()
-            push.save(update_fields=["consumed_at"])
-    if not accepted:
-        login_step_failed(user=user, client=client, step="second_factor", reason="push_refused")
-        return None
-    return push
+def push_approval_lock(*, user_id: int, push_id: int, attempt: str) -> PushRequest | None:
+    """The request `push_id` of this login attempt, device, card and user loaded, locked
+    until the end of the caller's transaction (the gate's)."""
+    return (
+        PushRequest.objects.select_for_update(of=("self",))
+        .select_related("device__authenticator", "device__user")
+        .filter(pk=push_id, device__user_id=user_id, device__confirmed=True, attempt=attempt)
+        .first()
+    )
+
+
+def push_approval_take(push: PushRequest, *, at: datetime) -> bool:
+    """Consume an approved request that completes its login; False when it was denied,
+    expired, already used, or its signature no longer verifies."""
+    if not _usable(push):
+        return False
+    push.consumed_at = at
+    push.save(update_fields=["consumed_at"])
+    return True
 
 
 def _usable(push: PushRequest) -> bool:

@@ -5,32 +5,29 @@ answering its challenge; it is active again and every temporary device ends at o
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
-from accounts.services.login import login_step_failed
 
-from ..models import Authenticator, Challenge, SecurityDevice
-from .challenges import challenge_issue
-from .temporary import TEMPORARY_KINDS, temporary_devices_end
-from .verification import device_lock, device_verify_locked
-
-REACTIVATABLE_STATES = (
-    Authenticator.State.ACTIVE,
-    Authenticator.State.LOST,
-    Authenticator.State.DAMAGED,
+from ..assurance import Action
+from ..flows.device_step import (
+    Answer,
+    StepOutcome,
+    step_answer,
+    step_ask,
+    step_device_choose,
+    step_devices,
 )
+from ..models import Authenticator, Challenge, SecurityDevice
+from .temporary import TEMPORARY_KINDS, temporary_devices_end
+
 NOT_YOUR_DEVICE = "Choose one of your own security devices."
 NO_TEMPORARY_DEVICE = "You have no temporary device, so there is nothing to reactivate."
 
 
 def reactivation_candidates(user: User) -> list[SecurityDevice]:
     """The user's permanent devices that may be reactivated, in one query."""
-    devices = SecurityDevice.objects.filter(
-        user=user, confirmed=True, authenticator__state__in=REACTIVATABLE_STATES
-    ).select_related("authenticator")
-    return [device for device in devices if not device.authenticator.kind_behaviour.temporary]
+    return step_devices(user, Action.REACTIVATE)
 
 
 def has_temporary_device(user: User) -> bool:
@@ -41,10 +38,10 @@ def has_temporary_device(user: User) -> bool:
 
 def reactivation_challenge_issue(*, user: User, device_id: int, attempt: str) -> Challenge:
     """The challenge of the device the user says is back; another user's id is refused."""
-    device = _candidate(user, device_id, lock=False)
+    device = _candidate(user, device_id)
     if not has_temporary_device(user):
         raise ValidationError(NO_TEMPORARY_DEVICE)
-    return challenge_issue(device=device, attempt=attempt)
+    return step_ask(action=Action.REACTIVATE, device=device, attempt=attempt)
 
 
 def device_reactivate(
@@ -55,50 +52,42 @@ def device_reactivate(
     attempt: str,
     response: str,
     client: ClientInfo,
-) -> SecurityDevice | None:
-    """The reactivated device, or None when the answer was wrong: a wrong answer is a
-    failed attempt (L3) and changes nothing else. Raises ValidationError, changing
-    nothing, for a device that is not the user's or when no temporary device is active."""
-    with transaction.atomic():
-        device = _candidate(user, device_id, lock=True)
+) -> StepOutcome:
+    """The gate's outcome: on a right answer the device is active again and every temporary
+    device has ended, in the gate's transaction. Raises ValidationError, changing nothing,
+    for a device that is not the user's or when no temporary device is active."""
+    _candidate(user, device_id)
+
+    def reactivate(device: SecurityDevice) -> None:
         temporaries = Authenticator.objects.select_for_update().filter(
             kind__in=TEMPORARY_KINDS, state=Authenticator.State.ACTIVE, user_devices__user=user
         )
         if not list(temporaries):
             raise ValidationError(NO_TEMPORARY_DEVICE)
-        accepted = device_verify_locked(
-            device=device,
-            challenge_id=challenge_id,
-            attempt=attempt,
-            response=response,
-            states=REACTIVATABLE_STATES,
+        authenticator = device.authenticator
+        previous_state = authenticator.state
+        authenticator.state = Authenticator.State.ACTIVE
+        authenticator.save(update_fields=["state"])
+        temporary_devices_end(
+            user=user,
+            client=client,
+            actor=user,
+            detail={"serial": authenticator.serial, "previous_state": previous_state},
         )
-        if accepted:
-            authenticator = device.authenticator
-            previous_state = authenticator.state
-            authenticator.state = Authenticator.State.ACTIVE
-            authenticator.save(update_fields=["state"])
-            temporary_devices_end(
-                user=user,
-                client=client,
-                actor=user,
-                detail={"serial": authenticator.serial, "previous_state": previous_state},
-            )
-            return device
-    login_step_failed(user=user, client=client, step="reactivation", reason="wrong_response")
-    return None
+
+    return step_answer(
+        user=user,
+        action=Action.REACTIVATE,
+        answer=Answer(device_id=device_id, challenge_id=challenge_id, response=response),
+        attempt=attempt,
+        client=client,
+        on_accept=reactivate,
+    )
 
 
-def _candidate(user: User, device_id: int, *, lock: bool) -> SecurityDevice:
-    filters = {"pk": device_id, "user": user, "confirmed": True}
-    if lock:
-        device = device_lock(**filters)
-    else:
-        device = SecurityDevice.objects.filter(**filters).select_related("authenticator").first()
-    if (
-        device is None
-        or device.authenticator.kind_behaviour.temporary
-        or device.authenticator.state not in REACTIVATABLE_STATES
-    ):
+def _candidate(user: User, device_id: int) -> SecurityDevice:
+    candidates = reactivation_candidates(user)
+    device = step_device_choose(candidates, device_id)
+    if device is None or device.pk != device_id:
         raise ValidationError(NOT_YOUR_DEVICE)
     return device

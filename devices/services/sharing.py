@@ -1,7 +1,7 @@
 """Sharing one card between users of one person or entity (H1-H5, KB2481).
 
 The requester proves the owner's password (`share_owner_check`, counted against the
-owner's lockout, L3) and the owner's card (`second_factor_verify` with the owner as the
+owner's lockout, L3) and the owner's card (the gate's `step_answer` with the owner as the
 user, so a wrong answer counts against the owner too and D2 holds); then `share_request`
 checks H1 again under row locks and either approves at once or leaves the share pending
 for Compliance (H3). Approving gives the requester a device on the card and sets the

@@ -10,26 +10,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .. import conf
+from ..assurance import Action
 from ..crypto import secret_decrypt
 from ..gateways import voice_call
 from ..models import Challenge, SecurityDevice
-from .challenges import challenge_issue
+from .challenges import challenge_issue, challenge_open_for
 
 
-def sms_code_resend(*, device: SecurityDevice, attempt: str) -> Challenge:
+def sms_code_resend(*, device: SecurityDevice, attempt: str, purpose: Action) -> Challenge:
     """A fresh code by text message; the previous one stops working."""
     _throttle(attempt)
-    return challenge_issue(device=device, attempt=attempt)
+    return challenge_issue(device=device, attempt=attempt, purpose=purpose)
 
 
-def sms_code_call(*, device: SecurityDevice, attempt: str) -> Challenge:
+def sms_code_call(*, device: SecurityDevice, attempt: str, purpose: Action) -> Challenge:
     """A voice call that reads the code already sent, for SMS or carrier outages (S2)."""
-    challenge = (
-        Challenge.objects.filter(device=device, attempt=attempt, used_at__isnull=True)
-        .order_by("-pk")
-        .first()
-    )
-    if challenge is None or not challenge.secret or not challenge.is_open(timezone.now()):
+    challenge = challenge_open_for(device=device, attempt=attempt, purpose=purpose)
+    if challenge is None or not challenge.secret:
         raise ValidationError("That code has expired; ask for a new one.")
     _throttle(attempt)
     code = secret_decrypt(challenge.secret).decode()

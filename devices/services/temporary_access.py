@@ -1,5 +1,6 @@
-"""What a temporary device opens, checked where a session starts and on every request of
-a session it opened (T2, T3, T4). Permanent devices always open everything.
+"""What a temporary device opens on every request of a session it opened (T2, T3, T4); the
+gate (`devices.flows.device_step`) checks the same windows where a session starts.
+Permanent devices always open everything.
 
 A refusal by the window is recorded as ACCESS_REFUSED, not as a failed login: the answer
 was right, so it is no guess at a credential, and counting it towards the L3 lockout
@@ -57,21 +58,3 @@ def access_refused_record(
             "reason": access.message,
         },
     )
-
-
-def temporary_login_check(
-    *, user: User, authenticator: Authenticator, channel: Channel, client: ClientInfo
-) -> Access:
-    """After a right answer: may this device open a session on `channel` now? A refusal
-    is audited and says which case of KB1132 applies and what to do."""
-    access = device_access(authenticator=authenticator, channel=channel)
-    if not access.allowed:
-        access_refused_record(
-            user=user,
-            authenticator=authenticator,
-            channel=channel,
-            access=access,
-            step="login",
-            client=client,
-        )
-    return access

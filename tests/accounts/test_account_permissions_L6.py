@@ -13,6 +13,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import Account
 from accounts.permissions import Feature, Market, account_permissions
 from accounts.services.sls import sls_opt_in, sls_opt_out
+from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor
 from tests.factories import UserFactory
 
@@ -67,7 +68,9 @@ def test_O3_opted_out_account_reports_pink_sheet_and_otcbb_not_allowed(alice):
 
 
 def test_L6_opting_out_and_back_in_flips_what_the_trading_side_sees(alice):
-    proof = FreshFactor(user_id=alice.pk, device_id=1, verified_at=timezone.now())
+    proof = FreshFactor(
+        action=Action.OPT_OUT, user_id=alice.pk, device_id=1, verified_at=timezone.now()
+    )
 
     sls_opt_out(user=alice, fresh_factor=proof, client=SYSTEM)
     assert not account_permissions(Account.objects.get(pk=alice.account_id)).allows_market("otcbb")

@@ -15,8 +15,9 @@ from accounts.conf import LOCKOUT_THRESHOLD
 from accounts.models import User
 from accounts.services.notifications import SecurityEmail, security_email_send
 from accounts.services.sls import sls_opt_out
-from devices.fresh_factor import FreshFactor
+from devices.assurance import Action
 from devices.models import DeviceShare
+from devices.services.fresh_factor import FreshFactor
 from devices.services.inventory import sms_device_add
 from devices.services.sharing import share_approve
 from tests.devices.ib_key_app import install_app
@@ -140,7 +141,9 @@ def test_notify_temporary_passcode_without_the_passcode(mailed, support_agent):
 def test_notify_opt_out(mailed):
     user = UserFactory(email=ADDRESS)
     device = user.securitydevice_set.first()
-    proof = FreshFactor(user_id=user.pk, device_id=device.pk, verified_at=timezone.now())
+    proof = FreshFactor(
+        action=Action.OPT_OUT, user_id=user.pk, device_id=device.pk, verified_at=timezone.now()
+    )
     client = ClientInfo(ip_address="198.51.100.4", user_agent="test")
 
     mailed(lambda: sls_opt_out(user=user, fresh_factor=proof, client=client))

@@ -12,6 +12,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, BankInstruction
 from accounts.selectors import can_change_security_settings, security_settings_editor
 from accounts.services.sls import sls_opt_in, sls_opt_out
+from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor
 from tests.factories import StaffFactory, UserFactory
 
@@ -100,7 +101,9 @@ def test_O1_non_primary_cannot_change_bank_instructions(bob):
 
 
 def test_O1_non_primary_refused_by_the_services_too(bob):
-    proof = FreshFactor(user_id=bob.pk, device_id=1, verified_at=timezone.now())
+    proof = FreshFactor(
+        action=Action.OPT_OUT, user_id=bob.pk, device_id=1, verified_at=timezone.now()
+    )
     with pytest.raises(PermissionDenied):
         sls_opt_out(user=bob, fresh_factor=proof, client=SYSTEM)
     with pytest.raises(PermissionDenied):

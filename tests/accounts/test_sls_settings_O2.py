@@ -18,6 +18,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, LoginFailure
 from accounts.services.lockout import lockout_failure_record, lockout_is_active
 from accounts.services.sls import sls_opt_out
+from devices.assurance import Action
 from devices.gateways.locmem import sent
 from devices.services.fresh_factor import FreshFactor
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_device
@@ -100,7 +101,7 @@ def test_O2_wrong_answer_is_login_failed_counted_and_nothing_changes(alice):
     assert not AuditEvent.objects.filter(event_type=AuditEventType.SLS_OPTED_OUT).exists()
 
 
-def test_O2_an_answer_replayed_to_a_new_challenge_fails(alice):
+def test_O2_G1_an_answer_to_a_replaced_challenge_is_not_checked(alice):
     client = logged_in(alice)
     page = client.get(reverse(OPT_OUT))
     old = fresh_factor_fields(page)
@@ -108,8 +109,9 @@ def test_O2_an_answer_replayed_to_a_new_challenge_fails(alice):
 
     response = client.post(reverse(OPT_OUT), {"understood": "on", **old})
 
-    assert "Login failed" in response.content.decode()
+    assert "no longer open" in response.content.decode()
     assert not opted_out(alice)
+    assert not LoginFailure.objects.filter(user=alice).exists()
 
 
 def test_O2_answer_of_another_users_device_is_refused(alice):
@@ -172,22 +174,34 @@ def test_O2_m2fs_user_may_answer_with_another_device(alice):
     assert opted_out(alice)
 
 
-def test_O2_opt_out_service_needs_a_fresh_proof(alice):
+def test_O2_G1_opt_out_service_needs_a_fresh_proof_for_opting_out(alice):
     with pytest.raises(PermissionDenied):
         sls_opt_out(user=alice, fresh_factor=None, client=SYSTEM)
     stale = FreshFactor(
-        user_id=alice.pk, device_id=1, verified_at=timezone.now() - timedelta(minutes=6)
+        action=Action.OPT_OUT,
+        user_id=alice.pk,
+        device_id=1,
+        verified_at=timezone.now() - timedelta(minutes=6),
     )
     with pytest.raises(PermissionDenied):
         sls_opt_out(user=alice, fresh_factor=stale, client=SYSTEM)
-    someone_else = FreshFactor(user_id=alice.pk + 1000, device_id=1, verified_at=timezone.now())
+    someone_else = FreshFactor(
+        action=Action.OPT_OUT, user_id=alice.pk + 1000, device_id=1, verified_at=timezone.now()
+    )
     with pytest.raises(PermissionDenied):
         sls_opt_out(user=alice, fresh_factor=someone_else, client=SYSTEM)
+    another_action = FreshFactor(
+        action=Action.CHANGE_EMAIL, user_id=alice.pk, device_id=1, verified_at=timezone.now()
+    )
+    with pytest.raises(PermissionDenied):
+        sls_opt_out(user=alice, fresh_factor=another_action, client=SYSTEM)
     assert not opted_out(alice)
 
 
 def test_O2_proof_expires_after_five_minutes(alice):
-    proof = FreshFactor(user_id=alice.pk, device_id=1, verified_at=timezone.now())
+    proof = FreshFactor(
+        action=Action.OPT_OUT, user_id=alice.pk, device_id=1, verified_at=timezone.now()
+    )
     later = timezone.now() + timedelta(minutes=5, seconds=1)
     with time_machine.travel(later), pytest.raises(PermissionDenied):
         sls_opt_out(user=alice, fresh_factor=proof, client=SYSTEM)

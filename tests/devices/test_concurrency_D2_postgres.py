@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.client_info import SYSTEM
-from devices.services.challenges import challenge_issue
-from devices.services.verification import second_factor_verify
+from devices.assurance import Action
+from devices.flows.device_step import Answer, step_answer, step_ask
 from tests.concurrency import run_at_once
 from tests.login_helpers import card_answer
 
@@ -22,20 +22,18 @@ RACERS = 8
 def test_D2_simultaneous_identical_responses_are_accepted_once(kind, otp_mode):
     user = make_holder(kind, otp_mode)
     device = user.securitydevice_set.select_related("authenticator").get()
-    challenge = challenge_issue(device=device, attempt="attempt-1")
+    challenge = step_ask(action=Action.LOGIN_PORTAL, device=device, attempt="attempt-1")
     answer = card_answer(device, challenge.value)
 
     outcomes = run_at_once(
         lambda: (
-            second_factor_verify(
+            step_answer(
                 user=user,
-                device_id=device.pk,
-                challenge_id=challenge.pk,
+                action=Action.LOGIN_PORTAL,
+                answer=Answer(device_id=device.pk, challenge_id=challenge.pk, response=answer),
                 attempt="attempt-1",
-                response=answer,
                 client=SYSTEM,
-            )
-            is not None
+            ).accepted
         ),
         RACERS,
     )

@@ -32,7 +32,6 @@ from devices.services.ib_key_activation import (
 from devices.services.push import (
     push_create,
     push_decide,
-    push_login_verify,
     push_pending_for_installation,
 )
 from devices.simulators.phone import (
@@ -44,6 +43,7 @@ from devices.simulators.phone import (
     push_answer,
 )
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.login_helpers import push_login_verify
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
 from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
-from devices.services.push import push_create, push_login_verify
+from devices.services.push import push_create
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.login_helpers import push_login_verify
 
 pytestmark = pytest.mark.django_db
 

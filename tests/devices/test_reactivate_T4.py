@@ -17,6 +17,7 @@ from devices.models import Authenticator, Challenge
 from devices.services.reactivation import NOT_YOUR_DEVICE
 from devices.services.temporary import device_report
 from devices.services.temporary_access import TEMPORARY_DEVICE_ENDED
+from devices.temporary import TEMPORARY_DEVICE_REVOKED
 from tests.factories import UserFactory
 from tests.login_helpers import card_answer, device_page, full_login, is_logged_in, post_login
 
@@ -128,8 +129,10 @@ def test_T4_reactivating_a_found_device_ends_passcode_and_card_at_once(
             reverse("devices:login_device"),
             {"device": device.pk, "challenge": device_challenge.pk, "response": typed},
         )
-        assert page.status_code == 200 and page.context["failed"] is True, kind
-        assert [d.pk for d in page.context["devices"]] == [dsc_plus.pk]
+        # G1: the revoked device is not checked; the pending login ends with the reason.
+        assert page.status_code == 302 and page["Location"] == reverse("accounts:login"), kind
+        assert TEMPORARY_DEVICE_REVOKED in messages_of(browser.get(page["Location"])), kind
+        assert not is_logged_in(browser), kind
 
 
 def test_T4_other_sessions_of_temporary_devices_end(client, user, password, stranded):

@@ -149,7 +149,6 @@ def test_L5_malformed_response_is_login_failed_and_counted(client, user, passwor
         {"device": "-1"},
         {"device": "99999999999999999999999"},
         {"challenge": "abc"},
-        {"challenge": ""},
         {"challenge": "0"},
     ],
 )
@@ -167,6 +166,22 @@ def test_L5_tampered_hidden_fields_are_login_failed(client, user, password, tamp
     response = client.post(reverse(DEVICE_URL), data)
 
     assert b"Login failed" in response.content
+    assert not is_logged_in(client)
+
+
+def test_G1_an_answer_without_a_challenge_is_not_checked(client, user, password):
+    post_login(client, user.username, password)
+    page = device_page(client)
+    device, challenge = page.context["device"], page.context["challenge"]
+
+    response = client.post(
+        reverse(DEVICE_URL),
+        {"device": device.pk, "challenge": "", "response": card_answer(device, challenge.value)},
+    )
+
+    assert response.status_code == 200
+    assert b"no longer open" in response.content
+    assert not LoginFailure.objects.filter(user=user).exists()
     assert not is_logged_in(client)
 
 

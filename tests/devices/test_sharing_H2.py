@@ -113,7 +113,7 @@ def test_H2_D2_a_challenge_answers_once():
 
     replay = client.post(reverse("sharing:device"), {"response": right})
 
-    assert "does not match the device" in page_text(replay)
+    assert "no longer open" in page_text(replay)
     assert client.get(reverse("sharing:review"))["Location"] == reverse("sharing:owner")
 
 

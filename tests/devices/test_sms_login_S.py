@@ -71,8 +71,8 @@ def test_S1_code_is_single_use_and_wrong_code_counts(client, sms_user, password)
     again = answer(client, page, code)
 
     assert b"Login failed" in refused.content
-    assert b"Login failed" in again.content
-    assert LoginFailure.objects.filter(user=sms_user).count() == 2
+    assert b"no longer open" in again.content
+    assert LoginFailure.objects.filter(user=sms_user).count() == 1
     assert not is_logged_in(client)
 
 
@@ -84,7 +84,8 @@ def test_S1_code_expires(client, sms_user, password):
 
         response = answer(client, page, last_code())
 
-    assert b"Login failed" in response.content
+    assert b"no longer open" in response.content
+    assert not is_logged_in(client)
 
 
 def test_S1_resend_sends_a_new_code_and_the_old_one_dies(client, sms_user, password):

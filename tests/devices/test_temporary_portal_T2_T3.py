@@ -122,7 +122,7 @@ def test_T2_passcode_refused_after_twelve_days_without_counting(
     assert PASSCODE_EXPIRED in messages_of(client.get(response["Location"]))
     assert not is_logged_in(client)
     refused = AuditEvent.objects.get(event_type=AuditEventType.ACCESS_REFUSED)
-    assert refused.detail["step"] == "login"
+    assert refused.detail["step"] == "login_portal"
     assert refused.detail["kind"] == "temporary_passcode"
     assert not LoginFailure.objects.filter(user=user).exists()
     assert not AuditEvent.objects.filter(event_type=AuditEventType.LOGIN_SUCCEEDED).exists()

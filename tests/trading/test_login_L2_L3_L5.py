@@ -88,7 +88,8 @@ def test_D2_replayed_response_is_refused(client, user, password):
     replay_new_login = verify(client, second_id, asked, answer)
 
     assert replay_same_login.json()["error"] == "login_expired"
-    assert replay_new_login.json() == {"error": "login_failed", "detail": "Login failed"}
+    assert replay_new_login.status_code == 409
+    assert replay_new_login.json()["error"] == "challenge_closed"
 
 
 def test_D2_another_users_device_or_challenge_is_refused(client, password):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, LoginFailure
 from accounts.services.lockout import lockout_is_active
+from devices.assurance import Action
 from devices.services.challenges import challenge_issue
 from devices.services.temporary import passcode_issue
 from tests.devices.conftest import make_holder
@@ -27,7 +28,7 @@ from withdrawals.services.intents import (
 from withdrawals.services.refusals import (
     APPROVAL_MISMATCH,
     APPROVAL_UNUSABLE,
-    WRONG_RESPONSE,
+    CHALLENGE_CLOSED,
     WithdrawalRefused,
 )
 
@@ -88,13 +89,15 @@ def test_step_up_answer_for_one_request_does_not_approve_another(holder):
     with pytest.raises(WithdrawalRefused):
         submit(holder, first, first_challenge, first_answer)  # closed by the newer challenge
 
-    assert refusal.value.message == WRONG_RESPONSE
+    assert refusal.value.message == CHALLENGE_CLOSED
     assert Withdrawal.objects.count() == 0
 
 
 def test_step_up_login_challenge_cannot_approve_a_withdrawal(holder):
     intent, _ = review(holder, "100.00")
-    login_challenge = challenge_issue(device=intent.device, attempt="a-login-attempt")
+    login_challenge = challenge_issue(
+        device=intent.device, attempt="a-login-attempt", purpose=Action.LOGIN_PORTAL
+    )
 
     with pytest.raises(WithdrawalRefused):
         submit(holder, intent, login_challenge, device_answer(intent.device, login_challenge))
@@ -121,7 +124,7 @@ def test_step_up_wrong_answer_counts_towards_L3_lockout(holder):
     holder.refresh_from_db()
     assert LoginFailure.objects.filter(user=holder).count() == 10
     assert lockout_is_active(user=holder, at=holder.last_failed_login_at)
-    assert AuditEvent.objects.filter(detail__step="withdrawal_step_up").count() == 10
+    assert AuditEvent.objects.filter(detail__step="withdraw").count() == 10
     assert Withdrawal.objects.count() == 0
 
 

@@ -58,15 +58,16 @@ def trading_session_extend(
         response=answer.response,
         push_id=answer.push_id,
     )
-    verified = factor_check(
+    outcome = factor_check(
         user=session.user, answer=own_device, attempt=pending.attempt, client=client
     )
-    if verified is None or verified[0].pk != session.device_id:
+    if not outcome.accepted or outcome.device.pk != session.device_id:
         trading_session_end_if_locked(session=session, client=client)
         raise login_failed()
     pending.delete()
+    method = ApprovalMethod(outcome.approval_method or ApprovalMethod.RESPONSE)
     return trading_session_prolong(
-        session=session, device=session.device, method=verified[1], client=client
+        session=session, device=session.device, method=method, client=client
     )
 
 

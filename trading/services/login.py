@@ -1,6 +1,6 @@
 """Logging in on the trading channel with the portal's own services: the password step
-(login_password_check: L1-L3 and the audit trail), then the device step (challenge_issue
-or push_create, then second_factor_verify or push_login_verify). An opted-out user's
+(login_password_check: L1-L3 and the audit trail), then the device step through the one
+gate (`devices.flows.device_step`: step_ask, then step_answer). An opted-out user's
 password alone opens the session (L6); a temporary device opens it only inside its trading
 window (T2, T3).
 
@@ -11,17 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from accounts.client_info import ClientInfo
-from accounts.services.lockout import lockout_is_active
-from accounts.services.login import login_password_check, login_step_failed, login_succeeded
+from accounts.services.login import login_password_check, login_succeeded
 from accounts.services.throttle import throttle_attempt
-from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
-from devices.selectors import active_devices
+from devices.flows.device_step import Refusal, step_device_choose, step_devices
+from devices.models import Challenge, PushRequest, SecurityDevice
 from devices.services.push import PushState, push_state
-from devices.services.temporary_access import temporary_login_check
-from devices.temporary import Channel
 
 from ..errors import (
     Throttled,
@@ -34,7 +29,7 @@ from ..errors import (
 from ..models import ApprovalMethod, PendingTradingLogin
 from ..selectors import is_opted_out
 from .pending import pending_find, pending_open
-from .second_factor import FactorAnswer, factor_ask, factor_check
+from .second_factor import LOGIN, FactorAnswer, factor_ask, factor_check
 from .sessions import OpenedSession, trading_session_start
 
 
@@ -66,7 +61,7 @@ def trading_login_begin(*, username: str, password: str, client: ClientInfo) -> 
                 user=user, device=None, method=ApprovalMethod.PASSWORD, client=client
             )
         )
-    devices = active_devices(user)
+    devices = step_devices(user, LOGIN)
     if not devices:
         raise no_device()
     login_id, pending = pending_open(user=user)
@@ -80,20 +75,9 @@ def trading_challenge_issue(
     challenge; another user's or an inactive device is refused and nothing is issued."""
     pending = pending_find(login_id)
     _second_factor_throttle(pending, client)
-    if device_id is None:
-        chosen = next(iter(active_devices(pending.user)), None)
-    else:
-        chosen = (
-            SecurityDevice.objects.select_related("authenticator")
-            .filter(
-                pk=device_id,
-                user=pending.user,
-                confirmed=True,
-                authenticator__state=Authenticator.State.ACTIVE,
-            )
-            .first()
-        )
-    if chosen is None:
+    devices = step_devices(pending.user, LOGIN)
+    chosen = step_device_choose(devices, device_id)
+    if chosen is None or (device_id is not None and chosen.pk != device_id):
         raise unknown_device()
     return factor_ask(device=chosen, attempt=pending.attempt, fallback=fallback, client=client)
 
@@ -112,25 +96,24 @@ def trading_second_factor_verify(
     pending = pending_find(login_id)
     _second_factor_throttle(pending, client)
     user = pending.user
-    if lockout_is_active(user=user, at=timezone.now()):
+    outcome = factor_check(user=user, answer=answer, attempt=pending.attempt, client=client)
+    if outcome.accepted:
         pending.delete()
-        login_step_failed(user=user, client=client, step="second_factor", reason="locked")
-        raise login_failed()
-    verified = factor_check(user=user, answer=answer, attempt=pending.attempt, client=client)
-    if verified is None:
-        user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])
-        if lockout_is_active(user=user, at=timezone.now()):
-            pending.delete()
-        raise login_failed()
-    device, method = verified
-    pending.delete()
-    access = temporary_login_check(
-        user=user, authenticator=device.authenticator, channel=Channel.TRADING, client=client
-    )
-    if not access.allowed:
-        raise TradingError(403, "access_refused", access.message)
-    login_succeeded(user=user, client=client)
-    return trading_session_start(user=user, device=device, method=method, client=client)
+        login_succeeded(user=user, client=client)
+        return trading_session_start(
+            user=user,
+            device=outcome.device,
+            method=ApprovalMethod(outcome.approval_method or ApprovalMethod.RESPONSE),
+            client=client,
+        )
+    if outcome.refusal == Refusal.NOT_ALLOWED:
+        pending.delete()
+        raise TradingError(403, "access_refused", outcome.message)
+    if outcome.refusal == Refusal.CHALLENGE_CLOSED:
+        raise TradingError(409, "challenge_closed", outcome.message)
+    if outcome.locked or outcome.refusal == Refusal.LOCKED:
+        pending.delete()
+    raise login_failed()
 
 
 def _second_factor_throttle(pending: PendingTradingLogin, client: ClientInfo) -> None:

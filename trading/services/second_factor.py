@@ -1,34 +1,24 @@
-"""The device step as the trading channel asks and checks it: through the portal's own
-services (challenge_issue, second_factor_verify, push_create, push_login_verify), so that a
-challenge is single-use and bound to one attempt (D2) and a wrong answer counts towards the
-lockout (L3) exactly as on the portal."""
+"""The device step as the trading channel asks and checks it: through the portal's one gate
+(`devices.flows.device_step`), so that a challenge is single-use and bound to one attempt
+(D2), a wrong answer counts towards the lockout (L3), and a temporary device answers only
+inside its trading window (T2, T3), exactly as on the portal (G1)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
+from devices.assurance import Action
+from devices.flows.device_step import Answer, StepOutcome, step_answer, step_ask
 from devices.models import Challenge, PushRequest, SecurityDevice
-from devices.services.challenges import challenge_issue
-from devices.services.push import push_create, push_login_verify
 from devices.services.sms import sms_code_resend
-from devices.services.verification import second_factor_verify
+from devices.temporary import Channel
 
 from ..errors import TradingError
-from ..models import ApprovalMethod
 
-
-@dataclass(frozen=True)
-class FactorAnswer:
-    """What the client sends back: an approved push's id, or a challenge's response."""
-
-    device_id: int | None = None
-    challenge_id: int | None = None
-    response: str = ""
-    push_id: int | None = None
+LOGIN = Action.LOGIN_TRADING
+FactorAnswer = Answer
 
 
 def factor_ask(
@@ -37,31 +27,25 @@ def factor_ask(
     """A push for IB Key (K2) unless the client asks for the offline challenge; a
     challenge (or an SMS code, or nothing to show for one-time-code cards) otherwise. A
     second SMS for the same login is a resend, with the portal's limits (S1)."""
-    if device.authenticator.kind_behaviour.uses_push and not fallback:
-        return push_create(device=device, attempt=attempt, client=client)
-    if device.authenticator.kind == "sms" and device.challenges.filter(attempt=attempt).exists():
+    sends_code = device.authenticator.kind_behaviour.sends_code
+    if sends_code and device.challenges.filter(attempt=attempt, purpose=LOGIN).exists():
         try:
-            return sms_code_resend(device=device, attempt=attempt)
+            return sms_code_resend(device=device, attempt=attempt, purpose=LOGIN)
         except ValidationError as error:
             raise TradingError(429, "too_many_codes", " ".join(error.messages)) from error
-    return challenge_issue(device=device, attempt=attempt)
+    return step_ask(action=LOGIN, device=device, attempt=attempt, client=client, fallback=fallback)
 
 
 def factor_check(
     *, user: User, answer: FactorAnswer, attempt: str, client: ClientInfo
-) -> tuple[SecurityDevice, ApprovalMethod] | None:
-    """The device that answered and how (K5), or None: a failed attempt, already counted."""
-    if answer.push_id is not None:
-        push = push_login_verify(user=user, push_id=answer.push_id, attempt=attempt, client=client)
-        if push is None:
-            return None
-        return push.device, ApprovalMethod(push.method)
-    device = second_factor_verify(
+) -> StepOutcome:
+    """The gate's outcome for the trading login: the device that answered and how (K5),
+    or a refusal, already counted or audited."""
+    return step_answer(
         user=user,
-        device_id=answer.device_id or 0,
-        challenge_id=answer.challenge_id,
+        action=LOGIN,
+        answer=answer,
         attempt=attempt,
-        response=answer.response,
         client=client,
+        channel=Channel.TRADING,
     )
-    return None if device is None else (device, ApprovalMethod.RESPONSE)

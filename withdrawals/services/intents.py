@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
+from devices.assurance import ASSURANCE, Action, withdrawal_cap
+from devices.flows.device_step import step_ask, step_devices
 from devices.models import Challenge, SecurityDevice
-from devices.selectors import active_devices
-from devices.services.challenges import challenge_issue
-from devices.temporary import Channel, Scope, temporary_access
+from devices.temporary import Channel
 
 from .. import conf
 from ..amounts import amount_check, destination_clean
@@ -31,15 +31,15 @@ NO_APPROVING_DEVICE = (
 
 
 def approving_devices(user: User) -> list[SecurityDevice]:
-    """Devices that may confirm a withdrawal, strongest first: any active device giving full
-    portal access now, so a temporary passcode past its first two days (T2) cannot."""
+    """Devices the assurance table lets approve a withdrawal now, strongest first: a
+    temporary passcode past its first two days (T2) is not offered."""
     now = timezone.now()
-    return [device for device in active_devices(user) if full_access(device, now)]
-
-
-def full_access(device: SecurityDevice, at) -> bool:
-    access = temporary_access(authenticator=device.authenticator, channel=Channel.PORTAL, at=at)
-    return access.scope == Scope.FULL
+    requirement = ASSURANCE[Action.WITHDRAW]
+    return [
+        device
+        for device in step_devices(user, Action.WITHDRAW)
+        if requirement.admits(device.authenticator, channel=Channel.PORTAL, at=now).allowed
+    ]
 
 
 def account_check(*, user: User, account: Account) -> None:
@@ -68,7 +68,7 @@ def withdrawal_intent_create(
     device = next((d for d in devices if d.pk == device_id), devices[0])
     now = timezone.now()
     with transaction.atomic():
-        capacity = withdrawal_capacity(user, account, now)
+        capacity = withdrawal_capacity(user, account, now, withdrawal_cap(device.authenticator))
         if not capacity.allows(amount):
             refusal = refusal_record(
                 user=user,
@@ -90,7 +90,7 @@ def withdrawal_intent_create(
                 created_at=now,
                 expires_at=now + conf.INTENT_TTL,
             )
-            challenge = challenge_issue(device=device, attempt=intent.attempt)
+            challenge = step_ask(action=Action.WITHDRAW, device=device, attempt=intent.attempt)
             withdrawal_event_record(
                 event_type=AuditEventType.WITHDRAWAL_REQUESTED,
                 user=user,

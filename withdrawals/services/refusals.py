@@ -19,6 +19,10 @@ APPROVAL_MISMATCH = (
     "This approval was given for another amount, destination or account. The withdrawal "
     "was not made."
 )
+CHALLENGE_CLOSED = (
+    "That challenge is no longer open for this approval; nothing was counted. The "
+    "withdrawal was not made; review it again to get a new challenge."
+)
 WRONG_RESPONSE = (
     "Your security device's answer was not accepted. The withdrawal was not made; review it "
     "again to get a new challenge."

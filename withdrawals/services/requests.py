@@ -16,17 +16,18 @@ from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
-from accounts.services.login import login_step_failed
-from devices.services.verification import device_lock, device_verify_locked
+from devices.assurance import Action
+from devices.flows.device_step import Answer, Refusal, StepOutcome, step_answer
 
 from .. import conf
 from ..amounts import amount_check, destination_clean
 from ..models import Withdrawal, WithdrawalIntent
 from ..selectors import withdrawal_capacity
-from .intents import account_check, full_access
+from .intents import account_check
 from .refusals import (
     APPROVAL_MISMATCH,
     APPROVAL_UNUSABLE,
+    CHALLENGE_CLOSED,
     WRONG_RESPONSE,
     WithdrawalRefused,
     over_limit_message,
@@ -107,14 +108,22 @@ def _decide(
     intent.save(update_fields=["used_at"])
     if (intent.account_id, intent.amount, intent.destination) != (account.pk, amount, destination):
         return refuse(APPROVAL_MISMATCH, "approval_mismatch")
-    if not _answer_accepted(user=user, intent=intent, step_up=step_up, at=now):
-        login_step_failed(
-            user=user, client=client, step="withdrawal_step_up", reason="wrong_response"
-        )
-        return refuse(WRONG_RESPONSE, "wrong_response")
+    outcome = step_answer(
+        user=user,
+        action=Action.WITHDRAW,
+        answer=Answer(
+            device_id=intent.device_id,
+            challenge_id=step_up.challenge_id,
+            response=step_up.response,
+        ),
+        attempt=intent.attempt,
+        client=client,
+    )
+    if not outcome.accepted:
+        return refuse(_refusal_message(outcome), str(outcome.refusal))
 
     account = Account.objects.select_for_update().get(pk=account.pk)
-    capacity = withdrawal_capacity(user, account, now)
+    capacity = withdrawal_capacity(user, account, now, outcome.withdrawal_cap)
     if not capacity.allows(amount):
         return refuse(over_limit_message(amount, capacity), "over_limit")
     withdrawal = Withdrawal.objects.create(
@@ -144,15 +153,9 @@ def _decide(
     return withdrawal
 
 
-def _answer_accepted(*, user: User, intent: WithdrawalIntent, step_up: StepUp, at) -> bool:
-    """The challenge answered is the device's open one and was issued for this intent
-    (D2: single-use, expiring), checked under the device's and its card's row locks."""
-    device = device_lock(pk=intent.device_id, user=user, confirmed=True)
-    if device is None or not full_access(device, at):
-        return False
-    return device_verify_locked(
-        device=device,
-        challenge_id=step_up.challenge_id,
-        attempt=intent.attempt,
-        response=step_up.response,
-    )
+def _refusal_message(outcome: StepOutcome) -> str:
+    """The gate's refusal in the words of a withdrawal, which is reviewed again from the
+    start rather than answered again."""
+    if outcome.refusal == Refusal.CHALLENGE_CLOSED:
+        return CHALLENGE_CLOSED
+    return outcome.message or WRONG_RESPONSE
