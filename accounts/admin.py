@@ -18,6 +18,7 @@ from devices.admin_passcode import TemporaryPasscodeAdmin
 
 from .admin_guards import ChangelistGuardMixin
 from .client_info import ClientInfo
+from .dates import moment_text
 from .models import Account, AuditEvent, BankInstruction, Client, Deposit, SecurityTeamRequest, User
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
 from .services.security_requests import security_request_approve, security_request_reject
@@ -62,7 +63,7 @@ class UserAdmin(ChangelistGuardMixin, TemporaryPasscodeAdmin, ContribUserAdmin):
     def lock_status(self, user: User) -> str:
         if not lockout_is_active(user=user, at=timezone.now()):
             return "Not locked"
-        return f"Locked until {lockout_locked_until(user=user):%Y-%m-%d %H:%M} UTC"
+        return f"Locked until {moment_text(lockout_locked_until(user=user))}"
 
     @admin.action(description="Lift lockout of selected users", permissions=["lift_lockout"])
     def lift_lockout(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -34,7 +34,10 @@ class LoginFlow:
         self.request = request
 
     def password_accepted(self, user: User) -> None:
-        """Start the second step; `attempt` binds the challenges shown to this login only."""
+        """Start the second step; `attempt` binds the challenges shown to this login only.
+        The session key rotates here as at completion (G6): a key planted or seen before
+        the password carries no pending login."""
+        self.request.session.cycle_key()
         self.request.session[PENDING_KEY] = {
             "user_id": user.pk,
             "password_at": timezone.now().isoformat(),

@@ -4,14 +4,16 @@ Sessions stay rows in the database, so logout and the session limits end them on
 server and every server process sees the same ones. Three habits of Django's store cost
 queries they need not:
 - a new key is looked up before the INSERT that would refuse it anyway;
-- the key rotation at login inserts a copy of the row under a new key, then reads and
-  deletes the original;
+- the key rotation (at the password step and at login, G6) inserts a copy of the row
+  under a new key, then reads and deletes the original, and stores a session that had no
+  key yet only to update it at the end of the request;
 - each write is wrapped in a transaction even when no transaction is open, which costs a
   BEGIN and a COMMIT around one statement that is atomic on its own. Django's wrapper is
   a savepoint that keeps a refused write from breaking a caller's transaction, so inside
   one it is kept.
 Here the INSERT alone guards a new key, and the rotation renames the row in one UPDATE:
-the key from before the login stops working in that statement.
+the key from before the login stops working in that statement. A session without a key
+has nothing to rotate; its first save draws a fresh key.
 """
 
 from __future__ import annotations
@@ -51,13 +53,17 @@ class SessionStore(DatabaseSessionStore):
             raise
 
     def cycle_key(self) -> None:
-        """Give the stored session a new key, keeping its data. A session not stored yet,
-        or gone meanwhile (logged out elsewhere), or a new key already in use, is rotated
-        as Django does."""
-        old_key = self.session_key
+        """Give the stored session a new key, keeping its data. A session without a key
+        (never stored, or its cookie named no stored session) has none to rotate: its
+        first save draws a fresh one. A session gone meanwhile (logged out elsewhere), or
+        a new key already in use, is rotated as Django does."""
         data = self._session
+        old_key = self.session_key
+        if old_key is None:
+            self.modified = True
+            return
         new_key = self._get_new_session_key()
-        if old_key is None or not self._renamed(old_key, new_key):
+        if not self._renamed(old_key, new_key):
             super().cycle_key()
             return
         self._session_key = new_key

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
+from accounts.dates import moment_text
 
 from .models import Authenticator, TemporaryDevice
 from .services.temporary import device_report, device_return_record
@@ -30,7 +31,7 @@ from .temporary import (
 
 
 def _when(at: datetime | None) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "-"
+    return moment_text(at) if at else "-"
 
 
 class DeviceReportActions:

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.dates import moment_text
+
 GRID_COLUMNS = 10
 CELL_WIDTH = 96
 CELL_HEIGHT = 52
@@ -39,7 +41,7 @@ def online_card_png(*, serial: str, grid: dict[int, str], valid_until: datetime)
     draw.text((MARGIN, MARGIN), f"Online Security Code Card {serial}", fill=INK, font=title)
     draw.text(
         (MARGIN, MARGIN + 34),
-        f"Valid until {valid_until:%Y-%m-%d %H:%M} UTC. Keep it private.",
+        f"Valid until {moment_text(valid_until)}. Keep it private.",
         fill=MUTED,
         font=small,
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from accounts.dates import day_text
 from accounts.models import Account, User
 
 from .models import Authenticator, DeviceOrder, SecurityDevice
@@ -18,8 +19,8 @@ REPLACEABLE_STATES = (Authenticator.State.LOST, Authenticator.State.DAMAGED)
 
 NOT_A_CLIENT = "Security devices are ordered by clients' users."
 ORDER_OPEN = (
-    "A DSC+ you ordered on {placed:%Y-%m-%d} is on its way; it activates by itself on "
-    "{activates:%Y-%m-%d}. A new order can be placed once it is active."
+    "A DSC+ you ordered on {placed} is on its way; it activates by itself on "
+    "{activates}. A new order can be placed once it is active."
 )
 ALREADY_HELD = "You already have an active Digital Security Card+."
 NOT_ELIGIBLE = (
@@ -79,7 +80,9 @@ def dsc_plus_eligibility(user: User) -> Eligibility:
     if order is not None:
         return Eligibility(
             False,
-            ORDER_OPEN.format(placed=order.placed_at, activates=order.auto_activate_at),
+            ORDER_OPEN.format(
+                placed=day_text(order.placed_at), activates=day_text(order.auto_activate_at)
+            ),
         )
     if _on_passcode_without_online_card(user):
         return Eligibility(False, ONLINE_CARD_FIRST)

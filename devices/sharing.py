@@ -104,6 +104,8 @@ def share_refusal(
     """The first H1 condition the share breaks, or None when all hold."""
     if requester.pk == owner.pk:
         return Refusal("for_oneself", FOR_ONESELF)
+    if (refusal := requester_refusal(requester)) is not None:
+        return refusal
     kind = authenticator.kind_behaviour
     if kind.uses_push:
         return Refusal("ib_key", IB_KEY)
@@ -133,6 +135,15 @@ def share_refusal(
     return None
 
 
+def requester_refusal(user: User) -> Refusal | None:
+    """K3, KB2481: an IB Key user adds users in the app ("Add user") and never shares a
+    device. Said before anything else, whoever the owner would be, so that such a user is
+    not sent through the wizard to be told of identification data instead (H4)."""
+    if any(_uses_push(device) for device in _devices_in_use(user)):
+        return Refusal("ib_key", IB_KEY)
+    return None
+
+
 def open_share(user: User) -> DeviceShare | None:
     """The user's pending or approved share as requester, if any."""
     return (
@@ -155,9 +166,7 @@ def redundant_devices(requester: User, authenticator: Authenticator) -> list[Sec
 def sharing_context(user: User) -> dict:
     """What the Secure Login System page shows about sharing: the entry that fits (H2),
     the user's own share, and who else uses the user's cards."""
-    devices = SecurityDevice.objects.filter(
-        user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
-    ).select_related("authenticator")
+    devices = list(_devices_in_use(user))
     has_permanent = any(not _temporary(device) for device in devices)
     shared_with = (
         DeviceShare.objects.filter(owner=user, status__in=OPEN_STATUSES)
@@ -168,6 +177,7 @@ def sharing_context(user: User) -> dict:
         "sharing": {
             "client_user": user.client_id is not None,
             "has_active_device": has_permanent,
+            "ib_key": IB_KEY if any(_uses_push(device) for device in devices) else "",
             "share": open_share(user),
             "shared_with": list(shared_with),
         }
@@ -193,6 +203,16 @@ def _participants_devices(
 def _sharing_allowed(user: User) -> bool:
     """O3: an opted-out account loses device sharing with the other benefits of enrolment."""
     return user.account is None or account_permissions(user.account).allows(Feature.DEVICE_SHARING)
+
+
+def _devices_in_use(user: User):
+    return SecurityDevice.objects.filter(
+        user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
+    ).select_related("authenticator")
+
+
+def _uses_push(device: SecurityDevice) -> bool:
+    return device.authenticator.kind_behaviour.uses_push
 
 
 def _temporary(device: SecurityDevice) -> bool:

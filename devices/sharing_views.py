@@ -23,7 +23,13 @@ from accounts.throttle_views import throttled_page
 from .assurance import Action
 from .flows.device_step import Answer, Refusal, step_answer, step_ask, step_devices
 from .models import DeviceShare, SecurityDevice
-from .services.sharing import share_cancel, share_check, share_owner_check, share_request
+from .services.sharing import (
+    share_cancel,
+    share_check,
+    share_owner_check,
+    share_request,
+    share_start_check,
+)
 from .sharing import OPEN_STATUSES, ShareRefused, open_share, redundant_devices, share_needs_review
 from .sharing_flow import ShareFlow
 from .sharing_forms import OwnerCredentialsForm, ShareResponseForm
@@ -55,6 +61,10 @@ def share_owner_view(request: HttpRequest) -> HttpResponse:
     """Step 6 of KB2481: the credentials of the user who holds the device."""
     if open_share(request.user) is not None:
         return redirect("sharing:status")
+    try:
+        share_start_check(requester=request.user, client=ClientInfo.from_request(request))
+    except ShareRefused as refused:
+        return _refused(request, ShareFlow(request), refused.refusal.message, refused.refusal.code)
     form = OwnerCredentialsForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         client = ClientInfo.from_request(request)

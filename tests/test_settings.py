@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
+
+from devices.checks import message_gateway_check
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +25,7 @@ INHERITED = {
     "DEVICE_SECRET_KEYS",
     "DEVICE_CELL_HMAC_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SLS_MESSAGE_GATEWAY",
 }
 
 
@@ -62,6 +66,65 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50" in result.stderr
+
+
+CONSOLE_GATEWAY = "devices.gateways.console.ConsoleGateway"
+FILE_GATEWAY = "devices.gateways.file.FileGateway"
+
+
+@pytest.mark.parametrize("gateway", [CONSOLE_GATEWAY, FILE_GATEWAY])
+def test_G7_production_refuses_a_gateway_that_writes_codes_to_a_log(gateway):
+    result = run_manage("check", **PRODUCTION, SLS_MESSAGE_GATEWAY=gateway)
+
+    assert result.returncode != 0
+    assert f"SLS_MESSAGE_GATEWAY={gateway} writes the codes" in result.stderr
+    assert "SLS_ALLOW_INSECURE_MESSAGE_GATEWAY=true" in result.stderr
+
+
+@pytest.mark.parametrize("gateway", [CONSOLE_GATEWAY, FILE_GATEWAY])
+def test_G7_named_insecure_gateway_starts_but_check_deploy_reports_it(gateway):
+    started = run_manage(
+        "check",
+        **PRODUCTION,
+        SLS_MESSAGE_GATEWAY=gateway,
+        SLS_ALLOW_INSECURE_MESSAGE_GATEWAY="true",
+    )
+    deploy = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        SLS_MESSAGE_GATEWAY=gateway,
+        SLS_ALLOW_INSECURE_MESSAGE_GATEWAY="true",
+    )
+
+    assert started.returncode == 0, started.stderr
+    assert "devices.W001" not in started.stdout + started.stderr
+    assert deploy.returncode != 0
+    assert f"(devices.W001) SLS_MESSAGE_GATEWAY={gateway}" in deploy.stdout + deploy.stderr
+
+
+def test_G7_production_sends_through_the_outbox_by_default():
+    script = "from devices.gateways import gateway; print(type(gateway()).__name__)"
+
+    assert production_shell(script) == ["OutboxGateway"]
+
+
+@pytest.mark.parametrize(
+    ("gateway", "ids"),
+    [
+        (CONSOLE_GATEWAY, ["devices.W001"]),
+        (FILE_GATEWAY, ["devices.W001"]),
+        ("devices.gateways.outbox.OutboxGateway", []),
+        ("devices.gateways.locmem.LocmemGateway", []),
+        ("devices.gateways.nowhere.Gateway", ["devices.W002"]),
+    ],
+)
+def test_G7_deploy_check_flags_gateways_that_write_codes_to_a_log(settings, gateway, ids):
+    settings.SLS_MESSAGE_GATEWAY = gateway
+
+    assert [message.id for message in message_gateway_check(None)] == ids
 
 
 def test_production_uses_argon2_and_no_simulators():

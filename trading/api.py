@@ -7,10 +7,13 @@ authenticated call carries `Authorization: Bearer <token>` itself."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
@@ -35,7 +38,21 @@ from .services.login import (
 from .services.second_factor import FactorAnswer
 from .services.sessions import trading_session_end
 
+
+class ObjectParser(Parser):
+    """A body is one JSON object. Any other JSON value (a list, a string, null) is refused
+    as unparsable: read as the payload, it would pass a schema whose fields all have
+    defaults and reach the service."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise TypeError("The body must be a JSON object.")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectParser(),
     title="SLS trading platform",
     version="1",
     description="Log in as the trading desktop does: password, then the security device.",
@@ -73,6 +90,16 @@ def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _bad_input(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     """A service refused the input (an amount, a price): its sentence, with its code."""
     return _error(request, 400, getattr(exc, "code", None) or "bad_input", " ".join(exc.messages))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(
+        request,
+        413,
+        "too_large",
+        f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+    )
 
 
 @api.exception_handler(HttpError)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..client_info import ClientInfo
+from ..dates import moment_text
 from ..models import User
 
 IF_NOT_YOU = (
@@ -88,7 +89,7 @@ def security_email_send(
     subject, first = event.value
     lines = first.format(
         username=user.username,
-        when=f"{timezone.now():%Y-%m-%d %H:%M} UTC",
+        when=moment_text(timezone.now()),
         address=client.ip_address or "unknown",
         **facts,
     )

@@ -14,5 +14,9 @@ class Message:
 
 
 class MessageGateway:
+    # True for a gateway that writes each message, its code included, where logs and files
+    # are read rather than to the phone: refused in production, flagged by check --deploy.
+    writes_to_log = False
+
     def send(self, message: Message) -> None:
         raise NotImplementedError

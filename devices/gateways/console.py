@@ -6,6 +6,8 @@ from .base import Message, MessageGateway
 
 
 class ConsoleGateway(MessageGateway):
+    writes_to_log = True
+
     def send(self, message: Message) -> None:
         sys.stdout.write(f"[{message.channel} to {message.to}] {message.body}\n")
         sys.stdout.flush()

@@ -10,6 +10,8 @@ from .base import Message, MessageGateway
 
 
 class FileGateway(MessageGateway):
+    writes_to_log = True
+
     def send(self, message: Message) -> None:
         folder = Path(settings.SLS_MESSAGE_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)

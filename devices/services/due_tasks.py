@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.client_info import SYSTEM
+from accounts.dates import day_text, moment_text
 from accounts.services.notices import notice_send
 
 from ..delivery import APPROACHING_NOTICE_BEFORE, IMMINENT_NOTICE_BEFORE
@@ -25,16 +26,16 @@ from ..models import DeviceOrder
 from .orders import device_order_activate
 
 APPROACHING = (
-    "Your new security device activates on {date:%Y-%m-%d}",
-    "The Digital Security Card+ shipped to you on {shipped:%Y-%m-%d} will activate by "
-    "itself on {date:%Y-%m-%d %H:%M} UTC. Once it is active, your temporary passcode and "
+    "Your new security device activates on {day}",
+    "The Digital Security Card+ shipped to you on {shipped} will activate by "
+    "itself on {moment}. Once it is active, your temporary passcode and "
     "online security card stop working. If the card has not arrived, please call Client "
     "Services.",
 )
 IMMINENT = (
     "Your new security device activates tomorrow",
-    "The Digital Security Card+ shipped to you on {shipped:%Y-%m-%d} will activate by "
-    "itself on {date:%Y-%m-%d %H:%M} UTC, within a day. From then on, log in with the card "
+    "The Digital Security Card+ shipped to you on {shipped} will activate by "
+    "itself on {moment}, within a day. From then on, log in with the card "
     "and the PIN you chose; the temporary passcode and online security card will stop "
     "working.",
 )
@@ -107,7 +108,11 @@ def _order_process(order_id: int, report: DueTasksReport) -> None:
 
 def _notify(order: DeviceOrder, template: tuple[str, str], kind: str) -> None:
     subject, body = template
-    values = {"date": order.auto_activate_at, "shipped": order.shipped_at}
+    values = {
+        "day": day_text(order.auto_activate_at),
+        "moment": moment_text(order.auto_activate_at),
+        "shipped": day_text(order.shipped_at),
+    }
     notice_send(
         user=order.user,
         subject=subject.format(**values),

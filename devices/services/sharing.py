@@ -28,6 +28,7 @@ from ..sharing import (
     Refusal,
     ShareRefused,
     redundant_devices,
+    requester_refusal,
     share_needs_review,
     share_refusal,
 )
@@ -51,6 +52,15 @@ def share_owner_check(
         _refusal_record(requester, refusal, client, owner=requester)
         raise ShareRefused(refusal)
     return login_password_check(username=username, password=password, client=client).user
+
+
+def share_start_check(*, requester: User, client: ClientInfo) -> None:
+    """Before the wizard asks anything: an IB Key user is refused at once and pointed to
+    the app's "Add user" (K3)."""
+    refusal = requester_refusal(requester)
+    if refusal is not None:
+        _refusal_record(requester, refusal, client, owner=None)
+        raise ShareRefused(refusal)
 
 
 def share_check(
@@ -254,7 +264,7 @@ def _refusal_record(
     refusal: Refusal,
     client: ClientInfo,
     *,
-    owner: User,
+    owner: User | None,
     authenticator: Authenticator | None = None,
 ) -> None:
     audit_record(
@@ -265,7 +275,7 @@ def _refusal_record(
         client=client,
         detail={
             "reason": refusal.code,
-            "owner": owner.username,
+            "owner": owner.username if owner else "",
             "serial": authenticator.serial if authenticator else "",
         },
     )

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import DEBUG, DEVICE_CELL_HMAC_KEY, DEVICE_SECRET_KEYS, SECRET_KEY
-from .env import env_bool, env_list
+from .env import env_bool, env_list, env_str
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -15,6 +15,23 @@ if not DEVICE_SECRET_KEYS or not DEVICE_CELL_HMAC_KEY:
     raise ImproperlyConfigured("Set DEVICE_SECRET_KEYS and DEVICE_CELL_HMAC_KEY.")
 
 SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
+
+# G7: codes never reach a log. The console and file gateways write every text message, its
+# code included, to standard output or a file; they are refused here unless asked for by
+# name (a trial on one's own machine). The default keeps messages in the database outbox,
+# which only the phone simulator reads; a real SMS provider is a class of its own.
+SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.outbox.OutboxGateway")
+SLS_ALLOW_INSECURE_MESSAGE_GATEWAY = env_bool("SLS_ALLOW_INSECURE_MESSAGE_GATEWAY", False)
+LOGGING_MESSAGE_GATEWAYS = {
+    "devices.gateways.console.ConsoleGateway",
+    "devices.gateways.file.FileGateway",
+}
+if SLS_MESSAGE_GATEWAY in LOGGING_MESSAGE_GATEWAYS and not SLS_ALLOW_INSECURE_MESSAGE_GATEWAY:
+    raise ImproperlyConfigured(
+        f"SLS_MESSAGE_GATEWAY={SLS_MESSAGE_GATEWAY} writes the codes it sends to a log or a "
+        "file. Use a gateway that delivers them, or set SLS_ALLOW_INSECURE_MESSAGE_GATEWAY=true "
+        "for a trial on your own machine."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

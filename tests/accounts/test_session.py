@@ -106,6 +106,21 @@ def test_rotation_renames_the_stored_row_in_one_statement():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_rotation_of_a_session_never_stored_costs_nothing_until_its_first_save():
+    session = SessionStore("x" * 32)
+    session["sls_pending_login"] = {"user_id": 1}
+
+    with CaptureQueriesContext(connection) as queries:
+        session.cycle_key()
+    session.save()
+
+    assert statements_of(queries) == []
+    assert session.session_key not in (None, "x" * 32)
+    assert SessionStore(session.session_key).load() == {"sls_pending_login": {"user_id": 1}}
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_session_writes_outside_a_transaction_are_one_statement_each():
     session = SessionStore()
     session["owner"] = "me"

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts.models import AuditEvent, AuditEventType
+from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from devices.models import DeviceShare
 from devices.sharing import (
     DIFFERENT_IDENTIFICATION,
@@ -22,6 +23,7 @@ from devices.sharing import (
     NOT_THE_HOLDER,
     OPTED_OUT,
     TEMPORARY_DEVICE,
+    share_refusal,
 )
 from tests.factories import ClientFactory, UserFactory, give_device
 
@@ -164,9 +166,40 @@ def test_H1_K3_an_ib_key_owner_is_pointed_to_add_user():
 def test_H1_K3_an_ib_key_requester_is_pointed_to_add_user():
     requester, owner = same_person_users("ib_key", "dsc_plus")
     client = logged_in_ib_key(requester)
-    owner_step(client, owner.username)
 
-    assert device_step(client).context["message"] == IB_KEY
+    refused = owner_step(client, owner.username)
+
+    assert refused.status_code == 409
+    assert refused.context["message"] == IB_KEY
+
+
+def test_K3_H4_ib_key_user_opening_share_device_is_told_about_add_user_first():
+    """KB2481: IB Key users add users in the app. A user whose only device is IB Key is
+    told so on Settings -> Secure Login System and when opening the wizard, before any
+    credentials, and never "Different identification information" for an unrelated
+    owner."""
+    requester = UserFactory(device="ib_key")
+    owner = UserFactory(device="dsc_plus")
+    client = logged_in_ib_key(requester)
+
+    settings_page = client.get(reverse("accounts:secure_login"))
+    opened = client.get(reverse("sharing:owner"))
+    posted = owner_step(client, owner.username, password="not-the-owners-password")
+
+    assert IB_KEY in page_text(settings_page)
+    assert reverse("sharing:owner") not in settings_page.content.decode()
+    for page in (opened, posted):
+        assert page.status_code == 409
+        assert page.context["message"] == IB_KEY
+        assert "form" not in page.context
+    assert "Add user" in IB_KEY and DIFFERENT_IDENTIFICATION not in page_text(posted)
+    assert not LoginFailure.objects.filter(user=owner).exists()
+    assert not DeviceShare.objects.exists()
+    refusals = AuditEvent.objects.filter(event_type=AuditEventType.SHARE_REFUSED, subject=requester)
+    assert [event.detail["reason"] for event in refusals] == ["ib_key", "ib_key"]
+    card = owner.securitydevice_set.get().authenticator
+    refusal = share_refusal(requester=requester, owner=owner, authenticator=card, at=timezone.now())
+    assert refusal is not None and refusal.message == IB_KEY
 
 
 def logged_in_ib_key(user):

@@ -171,13 +171,14 @@ def test_T2_T3_temporary_devices_listed_with_their_windows(support_agent, passwo
             full_login(agent, support_agent.username, password)
             listing = rows(agent)
             assert listing[passcode] == (
-                f"{passcode} | Temporary passcode | erin | 2026-03-02 09:00 UTC | Active"
-                " | 2026-03-04 09:00 UTC | 2026-03-14 09:00 UTC | 2026-03-14 09:00 UTC"
+                f"{passcode} | Temporary passcode | erin | Mon 2 Mar 2026 09:00 UTC | Active"
+                " | Wed 4 Mar 2026 09:00 UTC | Sat 14 Mar 2026 09:00 UTC"
+                " | Sat 14 Mar 2026 09:00 UTC"
                 f" | {passcode_now}"
             )
             assert listing[online] == (
-                f"{online} | Online Security Code Card | erin | 2026-03-02 10:00 UTC | Active"
-                f" | 2026-03-23 10:00 UTC | - | 2026-03-23 10:00 UTC | {card_now}"
+                f"{online} | Online Security Code Card | erin | Mon 2 Mar 2026 10:00 UTC | Active"
+                f" | Mon 23 Mar 2026 10:00 UTC | - | Mon 23 Mar 2026 10:00 UTC | {card_now}"
             )
 
 

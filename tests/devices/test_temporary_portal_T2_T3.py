@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from PIL import Image
 
+from accounts.dates import moment_text
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from devices.online_card_image import online_card_image_size
 from devices.services.temporary import online_card_grid
@@ -183,7 +184,7 @@ def test_T3_card_page_shows_every_cell_serial_and_validity(client, clock, user, 
     html = page.content.decode()
     assert page["Cache-Control"].startswith("max-age=0")
     assert card.authenticator.serial in html
-    assert (START + 21 * DAY).strftime("%Y-%m-%d %H:%M") in html
+    assert moment_text(START + 21 * DAY) in html
     grid = online_card_grid(card.authenticator)
     assert len(grid) == 100
     for index, cell in grid.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.dates import day_text
 from devices.models import DeviceOrder
 from tests.factories import DEFAULT_PASSWORD
 from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
@@ -63,9 +64,9 @@ def test_T5_T6_dsc_plus_wizard_through_confirmation_and_early_activation(page: P
 
     expect(page.get_by_role("heading", name="Your DSC+ is on its way")).to_be_visible()
     order = DeviceOrder.objects.get(user=user)
-    expect(page.get_by_test_id("shipment-date")).to_have_text(f"{order.shipped_at:%Y-%m-%d}")
+    expect(page.get_by_test_id("shipment-date")).to_have_text(day_text(order.shipped_at))
     expect(page.get_by_test_id("delivery-date")).to_have_text(
-        f"by {order.estimated_delivery:%Y-%m-%d}"
+        f"by {day_text(order.estimated_delivery)}"
     )
     page.get_by_role("link", name="OK").click()
 

@@ -68,7 +68,7 @@ def test_T6_approaching_notice_a_week_before_activation(
     output = run_at(SHIPPED + 14 * DAY, django_capture_on_commit_callbacks)
     assert "approaching notices: 1" in output
     notice = Notice.objects.get(user=rich_user)
-    assert "2026-03-23" in notice.subject
+    assert "Mon 23 Mar 2026" in notice.subject
     assert [message.to for message in mail.outbox] == [[rich_user.client.email]]
     assert mail.outbox[0].subject == notice.subject
     assert notice_kinds(rich_user) == ["approaching"]

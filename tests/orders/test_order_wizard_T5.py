@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.dates import day_text
 from accounts.models import AuditEvent, AuditEventType
 from devices.models import Authenticator, DeviceOrder
 from devices.order_views import WIZARD_KEY
@@ -51,7 +52,7 @@ def test_T5_wizard_through_confirmation(portal, rich_user, card):
     confirmation = portal.get(url("confirmation"))
     order = DeviceOrder.objects.get()
     assert confirmation.context["order"] == order
-    assert order.shipped_at.strftime("%Y-%m-%d") in confirmation.content.decode()
+    assert day_text(order.shipped_at) in confirmation.content.decode()
     assert WIZARD_KEY not in portal.session
 
 

@@ -4,9 +4,12 @@ while the ledger holds exactly the accepted withdrawals."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -91,6 +94,26 @@ def test_W3_over_limit_is_refused_on_the_page_with_what_is_still_available(porta
     assert "Still available: USD 200,000.00 today" in errors[0]
     assert "USD 600,000.00 over the 5 business days" in errors[0]
     assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()
+
+
+def test_dates_read_the_same_in_the_limits_box_and_the_refusal(client, scc_user, password):
+    """A single-digit day once read "Tue 1 Dec 2026" in the box and "Tue 01 Dec 2026" in
+    the refusal: both now come from accounts.dates."""
+    with time_machine.travel(dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC), tick=False):
+        full_login(client, scc_user.username, password)
+        box = portal_text(client.get(PAGE))
+        refused = review_post(client, scc_user, "250000")
+    refusal = refused.context["form"].non_field_errors()[0]
+
+    window = re.search(r"\((\w{3} \d{1,2} \w{3}) to (\w{3} \d{1,2} \w{3} \d{4})\)", box)
+    assert "(business day Tue 1 Dec 2026)" in box
+    assert "today (Tue 1 Dec 2026)" in refusal
+    assert window is not None and window.group(2) == "Tue 1 Dec 2026"
+    assert f"from {window.group(1)} to {window.group(2)}." in refusal
+
+
+def portal_text(response) -> str:
+    return " ".join(response.content.decode().split())
 
 
 def test_double_clicked_confirmation_makes_one_withdrawal(portal, scc_user):

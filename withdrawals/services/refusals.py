@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accounts.client_info import ClientInfo
+from accounts.dates import day_month_text, day_text
 from accounts.models import Account, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
@@ -43,13 +44,13 @@ def over_limit_message(amount: Decimal, capacity: Capacity) -> str:
     today = (
         "no daily limit"
         if capacity.available_today is None
-        else f"{usd(capacity.available_today)} today ({capacity.business_day:%a %d %b %Y})"
+        else f"{usd(capacity.available_today)} today ({day_text(capacity.business_day)})"
     )
     five_days = (
         "no 5-business-day limit"
         if capacity.available_five_days is None
         else f"{usd(capacity.available_five_days)} over the 5 business days from "
-        f"{capacity.window_start:%a %d %b} to {capacity.business_day:%a %d %b %Y}"
+        f"{day_month_text(capacity.window_start)} to {day_text(capacity.business_day)}"
     )
     return (
         f"{usd(amount)} is over your withdrawal limit ({capacity.tier.limits.label} tier: "
