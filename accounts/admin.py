@@ -4,6 +4,7 @@ of changes asked for by opted-out clients (O3)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as ContribGroupAdmin
 from django.contrib.auth.admin import UserAdmin as ContribUserAdmin
@@ -19,6 +20,7 @@ from devices.admin_passcode import TemporaryPasscodeAdmin
 from .admin_guards import ChangelistGuardMixin
 from .client_info import ClientInfo
 from .dates import moment_text
+from .identification import identification_mask
 from .models import Account, AuditEvent, BankInstruction, Client, Deposit, SecurityTeamRequest, User
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
 from .services.security_requests import security_request_approve, security_request_reject
@@ -94,11 +96,112 @@ class GroupAdmin(ChangelistGuardMixin, ContribGroupAdmin):
     """The staff roles (accounts.roles), with the support desk's checked actions."""
 
 
+class BlindInput(forms.TextInput):
+    """A box that never shows the value on file: typing replaces it, blank keeps it."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
+class ClientAdminForm(forms.ModelForm):
+    """The date of birth and the document number are write-only on an existing client:
+    the boxes start empty, and left empty they keep what is on file."""
+
+    class Meta:
+        model = Client
+        fields = (
+            "kind",
+            "name",
+            "date_of_birth",
+            "citizenship",
+            "residence_country",
+            "id_document_type",
+            "id_document_number",
+            "address_line",
+            "city",
+            "postal_code",
+            "address_country",
+            "email",
+        )
+        widgets = {
+            "date_of_birth": BlindInput(attrs={"placeholder": "YYYY-MM-DD"}),
+            "id_document_number": BlindInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in SENSITIVE_FIELDS:
+            field = self.fields.get(name)
+            if field is not None:
+                field.required = False
+                field.help_text = f"On file: {_masked(self.instance, name)}. Leave blank to keep."
+
+    def _clean_kept(self, name: str) -> object:
+        value = self.cleaned_data.get(name)
+        if value in (None, "") and self.instance.pk is not None:
+            return getattr(self.instance, name)
+        return value
+
+    def clean_date_of_birth(self) -> object:
+        return self._clean_kept("date_of_birth")
+
+    def clean_id_document_number(self) -> object:
+        return self._clean_kept("id_document_number")
+
+    @property
+    def changed_data(self) -> list[str]:
+        blank_kept = [
+            name
+            for name in SENSITIVE_FIELDS
+            if self.instance.pk is not None and not self.data.get(self.add_prefix(name))
+        ]
+        return [name for name in super().changed_data if name not in blank_kept]
+
+
+# Staff never see these in full (accounts.identification): at most a document number's
+# last four characters.
+SENSITIVE_FIELDS = ("date_of_birth", "id_document_number")
+MASKED_FIELDS = {"date_of_birth": "date_of_birth_on_file", "id_document_number": "document_on_file"}
+
+
+def _masked(client: Client, name: str) -> str:
+    if name == "date_of_birth":
+        return "a date of birth, not shown" if client.date_of_birth else "none"
+    return identification_mask(client.id_document_number)
+
+
 @admin.register(Client)
 class ClientAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+    """Clients' identification data is never shown in full: the list leaves it out, the
+    page shows the document number's last four characters and no date of birth, and the
+    search does not look into document numbers (which would tell, digit by digit, whether
+    a guess is on file)."""
+
+    form = ClientAdminForm
     list_display = ("name", "kind", "citizenship", "residence_country", "id_document_type")
     list_filter = ("kind", "residence_country")
-    search_fields = ("name", "id_document_number")
+    search_fields = ("name",)
+    readonly_fields = tuple(MASKED_FIELDS.values())
+
+    def get_fields(self, request: HttpRequest, obj: Client | None = None) -> list[str]:
+        fields = [
+            name for name in super().get_fields(request, obj) if name not in MASKED_FIELDS.values()
+        ]
+        if obj is None:
+            return fields
+        if self.has_change_permission(request, obj):
+            return fields
+        return [MASKED_FIELDS.get(name, name) for name in fields]
+
+    @admin.display(description="date of birth")
+    def date_of_birth_on_file(self, client: Client) -> str:
+        return _masked(client, "date_of_birth")
+
+    @admin.display(description="identification document number")
+    def document_on_file(self, client: Client) -> str:
+        return _masked(client, "id_document_number")
 
 
 @admin.register(Account)

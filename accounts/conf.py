@@ -32,4 +32,10 @@ THROTTLE_LIMITS = {
     "second_factor_user": (20, 300),
     "activation_ip": (30, 300),
     "activation_user": (20, 300),
+    # The support desk's identification check (T1): per client, so that nobody can guess
+    # an SSN or a date of birth through the passcode form; per agent address, so that one
+    # desk cannot sweep many clients. Counted apart from the login's counters: it never
+    # locks the client out.
+    "identification_ip": (60, 3600),
+    "identification_user": (5, 3600),
 }

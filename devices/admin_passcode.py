@@ -1,11 +1,14 @@
 """Issuing a temporary passcode from a user's page in the admin (T1, KB70, KB69).
 
-The agent ticks which identification data the caller confirmed, with the data on file
-beside each item to compare against, and says why the caller needs the code. The code is
-in the one response that issues it and nowhere else: not in the session, a message or a
-log, and the response is never cached. A one-time form token stops a reload of that
-response from issuing a second code (which would end the first one) and so from showing
-any code again.
+The agent types what the caller says for each item of identification data; the portal
+compares it with the data on file (`accounts.services.identification`) and answers
+"match" or "no match" per item. The data on file is never on the page: at most the last
+four characters of a document number. What the agent typed is never sent back either.
+Only when every required item matches is a passcode issued, with the reason the agent
+gave. The code is in the one response that issues it and nowhere else: not in the
+session, a message or a log, and the response is never cached. A one-time form token
+stops a reload of a response from checking or issuing again (which would end the first
+code) and so from showing any code again.
 """
 
 from __future__ import annotations
@@ -25,69 +28,88 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from accounts.client_info import ClientInfo
+from accounts.identification import (
+    ANSWER_MAX_LENGTH,
+    ITEMS,
+    answer_normalize,
+    identification_hint,
+    identification_on_file,
+    identification_required,
+)
 from accounts.models import Client, User
+from accounts.services.identification import IdentificationResult, identification_check
 
 from .models import Authenticator, TemporaryDevice
-from .services.temporary import (
-    IDENTIFICATION_ITEMS,
-    MIN_CONFIRMED_ITEMS,
-    PASSCODE_LENGTH,
-    PASSCODE_REASONS,
-    passcode_issue,
-)
+from .services.temporary import PASSCODE_LENGTH, PASSCODE_REASONS, passcode_issue
 from .temporary import temporary_full_access_end, temporary_window_end
 
 PERMISSION = "devices.issue_temporary_passcode"
 TEMPLATES = "admin/accounts/user/"
 
 
-def identification_on_file(client: Client) -> dict[str, str]:
-    """The items of identification data held for `client`, as the agent reads them out.
-    SSN and identification document are the same datum for a US person, so only one of
-    the two is offered; an item with nothing on file is not offered at all."""
-    document = f"{client.get_id_document_type_display()} {client.id_document_number}"
-    on_file = {
-        "date_of_birth": f"{client.date_of_birth:%Y-%m-%d}" if client.date_of_birth else "",
-        "citizenship": f"{client.citizenship.name} ({client.citizenship.code})",
-        "residence_country": f"{client.residence_country.name} ({client.residence_country.code})",
-        "id_document": document if client.id_document_type != "ssn" else "",
-        "ssn": client.id_document_number if client.id_document_type == "ssn" else "",
-    }
-    return {item: value for item, value in on_file.items() if value}
+class BlindTextInput(forms.TextInput):
+    """A text box that never sends back what was typed in it: a re-shown form must not
+    carry the caller's SSN or date of birth."""
+
+    def format_value(self, value: object) -> None:
+        return None
 
 
 class PasscodeIssueForm(forms.Form):
-    confirmed = forms.MultipleChoiceField(
-        label="Identification data the caller confirmed",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=f"Tick only what the caller told you and matches the data on file; at least "
-        f"{MIN_CONFIRMED_ITEMS} items.",
-    )
+    """One box per item of identification data on file, then the reason. The answers
+    are checked for shape here (a clear error, nothing counted); compared by the
+    service."""
+
     reason = forms.ChoiceField(
         label="Why the caller needs a temporary passcode",
         choices=list(PASSCODE_REASONS.items()),
         widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
-        label="I verified the caller's identity by telephone and will read the code to them now",
+        label="I am on the telephone with the caller and will read the code to them now",
     )
 
     def __init__(self, *args: object, client: Client, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["confirmed"].choices = [
-            (item, f"{IDENTIFICATION_ITEMS[item]}: on file {value}")
-            for item, value in identification_on_file(client).items()
-        ]
-
-    def clean_confirmed(self) -> list[str]:
-        confirmed = self.cleaned_data["confirmed"]
-        if len(confirmed) < MIN_CONFIRMED_ITEMS:
-            raise ValidationError(
-                f"Confirm at least {MIN_CONFIRMED_ITEMS} items of the caller's identification "
-                "data before issuing a passcode."
+        required = identification_required(client)
+        self.items = [item for item in ITEMS if item in identification_on_file(client)]
+        for item in self.items:
+            hint = identification_hint(client, item)
+            needed = "required" if item in required else "optional: compared if you type it"
+            self.fields[item] = forms.CharField(
+                label=ITEMS[item],
+                required=item in required,
+                max_length=ANSWER_MAX_LENGTH,
+                help_text=f"{hint}; {needed}" if hint else needed.capitalize(),
+                widget=BlindTextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "placeholder": "YYYY-MM-DD" if item == "date_of_birth" else "",
+                    }
+                ),
             )
-        return confirmed
+        self.order_fields([*self.items, "reason", "confirm"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for item in self.items:
+            answer = cleaned.get(item)
+            if answer:
+                try:
+                    answer_normalize(item, answer)
+                except ValidationError as error:
+                    self.add_error(item, error)
+        return cleaned
+
+    def answers(self) -> dict[str, str]:
+        return {item: self.cleaned_data.get(item) or "" for item in self.items}
+
+    def answer_fields(self) -> list:
+        return [self[item] for item in self.items]
+
+    def other_fields(self) -> list:
+        return [self["reason"], self["confirm"]]
 
 
 class TemporaryPasscodeAdmin:
@@ -113,6 +135,7 @@ class TemporaryPasscodeAdmin:
         if user is None or user.client_id is None:
             raise Http404("No client's user with that ID.")
         form = PasscodeIssueForm(request.POST or None, client=user.client)
+        result = None
         if request.method == "POST" and form.is_valid():
             if not _token_take(request, user, request.POST.get("token", "")):
                 messages.warning(
@@ -122,7 +145,15 @@ class TemporaryPasscodeAdmin:
                 )
                 return HttpResponseRedirect(request.path)
             try:
-                return _issue(self, request, user, form)
+                result = identification_check(
+                    user=user,
+                    answers=form.answers(),
+                    actor=request.user,
+                    client=ClientInfo.from_request(request),
+                )
+                if result.passed:
+                    return _issue(self, request, user, form, result)
+                form.add_error(None, _refusal(result))
             except ValidationError as exc:
                 form.add_error(None, exc)
         return _render(
@@ -131,16 +162,43 @@ class TemporaryPasscodeAdmin:
             "temporary_passcode.html",
             user,
             form=form,
+            result=_result_rows(result),
             token=_token_new(request, user),
         )
 
 
+def _refusal(result: IdentificationResult) -> str:
+    if result.throttled:
+        minutes = -(-result.retry_after // 60)
+        return (
+            "Too many identification checks for this client: no passcode can be issued for "
+            f"{minutes} minutes. The client's own login is not affected."
+        )
+    return (
+        "The caller's identification data did not match the data on file: no passcode was "
+        "issued. Do not tell the caller which item did not match."
+    )
+
+
+def _result_rows(result: IdentificationResult | None) -> list[tuple[str, str]]:
+    """(item, "match" or "no match") per item compared, for the agent."""
+    if result is None or result.throttled:
+        return []
+    return [(ITEMS[item], "match" if match else "no match") for item, match in result.items.items()]
+
+
 @sensitive_variables("code")
-def _issue(model_admin, request: HttpRequest, user: User, form: PasscodeIssueForm):
+def _issue(
+    model_admin,
+    request: HttpRequest,
+    user: User,
+    form: PasscodeIssueForm,
+    result: IdentificationResult,
+):
     code = passcode_issue(
         user=user,
         agent=request.user,
-        confirmed=form.cleaned_data["confirmed"],
+        identification=result,
         reason=form.cleaned_data["reason"],
         client=ClientInfo.from_request(request),
     )
@@ -157,6 +215,7 @@ def _issue(model_admin, request: HttpRequest, user: User, form: PasscodeIssueFor
         device=device,
         full_access_until=temporary_full_access_end(device),
         portal_only_until=temporary_window_end(device),
+        result=_result_rows(result),
     )
 
 

@@ -85,10 +85,16 @@ def identification_matches(first: Client | None, second: Client | None) -> bool:
         return False
     if first.pk == second.pk:
         return True
-    return all(
-        _normalised(getattr(first, name)) == _normalised(getattr(second, name))
+    return all(identification_compare(first, second).values())
+
+
+def identification_compare(first: Client, second: Client) -> dict[str, bool]:
+    """Per field of IDENTIFICATION_FIELDS, whether the two records agree: what Compliance
+    reads in place of the values, which staff never see in full."""
+    return {
+        name: _normalised(getattr(first, name)) == _normalised(getattr(second, name))
         for name in IDENTIFICATION_FIELDS
-    )
+    }
 
 
 def share_needs_review(*, requester: User, owner: User) -> bool:

@@ -1,6 +1,7 @@
 """Compliance clears pending device shares in the admin (H3): read-only pages showing both
-clients' identification data side by side, and two actions whose reason, typed in the
-action bar, goes into the audit trail."""
+clients' identification data side by side, masked (no date of birth, at most the last four
+characters of a document number), with whether each item is the same on both records; and
+two actions whose reason, typed in the action bar, goes into the audit trail."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from django.utils.html import format_html_join
 
 from accounts.admin_guards import ChangelistGuardMixin
 from accounts.client_info import ClientInfo
+from accounts.identification import identification_mask
 from accounts.models import Client
 
 from .models import DeviceShare
 from .services.sharing import share_approve, share_reject
-from .sharing import IDENTIFICATION_FIELDS
+from .sharing import IDENTIFICATION_FIELDS, identification_compare
 
 
 class DecisionForm(ActionForm):
@@ -47,6 +49,7 @@ class DeviceShareAdmin(ChangelistGuardMixin, admin.ModelAdmin):
         "cancelled_at",
         "requester_identification",
         "owner_identification",
+        "identification_comparison",
     )
     readonly_fields = fields
 
@@ -57,6 +60,20 @@ class DeviceShareAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     @admin.display(description="Owner's identification data")
     def owner_identification(self, share: DeviceShare) -> str:
         return _identification(share.owner.client)
+
+    @admin.display(description="Identification data on both records")
+    def identification_comparison(self, share: DeviceShare) -> str:
+        first, second = share.requester.client, share.owner.client
+        if first is None or second is None:
+            return "No client (staff user)"
+        return format_html_join(
+            ", ",
+            "{}: {}",
+            (
+                (_label(name), "same" if same else "different")
+                for name, same in identification_compare(first, second).items()
+            ),
+        )
 
     @admin.action(description="Approve selected pending shares", permissions=["decide"])
     def approve(self, request: HttpRequest, queryset: QuerySet[DeviceShare]) -> None:
@@ -99,10 +116,21 @@ def _identification(client: Client | None) -> str:
     if client is None:
         return "No client (staff user)"
     return format_html_join(
-        ", ",
-        "{}: {}",
-        (
-            (Client._meta.get_field(name).verbose_name, getattr(client, name) or "—")
-            for name in IDENTIFICATION_FIELDS
-        ),
+        ", ", "{}: {}", ((_label(name), _shown(client, name)) for name in IDENTIFICATION_FIELDS)
     )
+
+
+def _label(name: str) -> str:
+    return Client._meta.get_field(name).verbose_name
+
+
+def _shown(client: Client, name: str) -> str:
+    """What staff may see of a field: the date of birth not at all, the document number
+    by its last four characters, the rest as it is."""
+    value = getattr(client, name)
+    if name == "date_of_birth":
+        return "not shown" if value else "—"
+    if name == "id_document_number":
+        return identification_mask(value)
+    display = getattr(client, f"get_{name}_display", None)
+    return (display() if display else value) or "—"

@@ -14,7 +14,8 @@ class AuditEventType(models.TextChoices):
 
     `device.` for security devices, `hold.` for device deposits, `trading.` for the
     trading-platform channel; `sls.` for opting out and in (O1, O2), `bank.`, `email.`,
-    `security_request.` and `deposit.` for what opting out restricts (O3); later groups
+    `security_request.` and `deposit.` for what opting out restricts (O3);
+    `identification.` for the support desk's check of a caller (T1); later groups
     (`share.`, `withdrawal.`) join as their features arrive.
     """
 
@@ -72,6 +73,7 @@ class AuditEventType(models.TextChoices):
     SHARE_REJECTED = "share.rejected", "Device share rejected"
     SHARE_CANCELLED = "share.cancelled", "Device share cancelled"
     SHARE_REFUSED = "share.refused", "Device share refused"
+    IDENTIFICATION_CHECKED = "identification.checked", "Caller's identification data checked"
 
 
 class AuditOutcome(models.TextChoices):

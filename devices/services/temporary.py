@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.services.identification import IdentificationResult
 from accounts.services.notifications import SecurityEmail, security_email_send
 
 from ..crypto import secret_decrypt, secret_encrypt
@@ -25,19 +26,11 @@ from .inventory import scc_issue
 
 PASSCODE_ALPHABET = string.ascii_uppercase + string.digits
 PASSCODE_LENGTH = 10
-IDENTIFICATION_ITEMS = {
-    "date_of_birth": "Date of birth",
-    "citizenship": "Citizenship",
-    "residence_country": "Country of legal residence",
-    "id_document": "Identification document type and number",
-    "ssn": "Social Security Number",
-}
 PASSCODE_REASONS = {
     "unavailable": "Device temporarily unavailable",
     "lost": "Device lost",
     "damaged": "Device damaged",
 }
-MIN_CONFIRMED_ITEMS = 2
 TEMPORARY_KINDS = ("temporary_passcode", "online_card")
 # A returned or revoked device has left service: it is neither reported nor returned again.
 _RETIRED = (Authenticator.State.RETURNED, Authenticator.State.REVOKED)
@@ -45,18 +38,24 @@ _RETIRED = (Authenticator.State.RETURNED, Authenticator.State.REVOKED)
 
 @transaction.atomic
 def passcode_issue(
-    *, user: User, agent: User, confirmed: list[str], reason: str, client: ClientInfo
+    *,
+    user: User,
+    agent: User,
+    identification: IdentificationResult,
+    reason: str,
+    client: ClientInfo,
 ) -> str:
     """A new temporary passcode, returned once to be read to the caller; earlier ones stop
-    working. The agent records what the caller confirmed and why (T1)."""
+    working. Only after `identification_check` found every required item of this user's
+    caller to match the data on file; the audit event names the items (T1)."""
     if user.client_id is None:
         raise ValidationError("Temporary passcodes are for clients' users.")
     if reason not in PASSCODE_REASONS:
         raise ValidationError("Choose why the caller needs a temporary passcode.")
-    unknown = set(confirmed) - set(IDENTIFICATION_ITEMS)
-    if unknown or len(set(confirmed)) < MIN_CONFIRMED_ITEMS:
+    if identification.user_id != user.pk or not identification.passed:
         raise ValidationError(
-            f"Confirm at least {MIN_CONFIRMED_ITEMS} items of the caller's identification data."
+            "The caller's identification data did not match the data on file: no passcode "
+            "was issued."
         )
     _revoke(user, kinds=("temporary_passcode",))
     code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
@@ -75,7 +74,11 @@ def passcode_issue(
         subject=user,
         actor=agent,
         client=client,
-        detail={"serial": authenticator.serial, "reason": reason, "confirmed": sorted(confirmed)},
+        detail={
+            "serial": authenticator.serial,
+            "reason": reason,
+            "confirmed": identification.matched,
+        },
     )
     security_email_send(user=user, event=SecurityEmail.PASSCODE_ISSUED, client=client)
     return code

@@ -3,6 +3,8 @@ trail read-only."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -11,7 +13,7 @@ from django.urls import reverse
 from accounts.admin_guards import NOT_ROWS_OF_THIS_LIST, ChangelistGuardMixin
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.lockout import lockout_is_active
-from tests.factories import StaffFactory
+from tests.factories import ClientFactory, StaffFactory
 from tests.login_helpers import full_login, post_login
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,53 @@ def test_clients_without_staff_flag_cannot_open_the_admin(client, user, password
     response = client.get(reverse("admin:index"))
 
     assert response.status_code == 302
+
+
+def client_form(client_record, **changes):
+    """The client change form as a superuser posts it, boxes of identification left blank."""
+    data = {
+        "kind": client_record.kind,
+        "name": client_record.name,
+        "date_of_birth": "",
+        "citizenship": client_record.citizenship.code,
+        "residence_country": client_record.residence_country.code,
+        "id_document_type": client_record.id_document_type,
+        "id_document_number": "",
+        "address_line": "",
+        "city": "",
+        "postal_code": "",
+        "address_country": "",
+        "email": "",
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def superuser_client(password):
+    boss = StaffFactory(username="boss", is_superuser=True)
+    browser = Client()
+    full_login(browser, boss.username, password)
+    return browser
+
+
+def test_G1_superuser_edits_identification_write_only_and_never_sees_it(superuser_client):
+    record = ClientFactory(id_document_number="P98765432", date_of_birth=datetime.date(1979, 5, 6))
+    url = reverse("admin:accounts_client_change", args=[record.pk])
+
+    page = superuser_client.get(url).content.decode()
+    kept = superuser_client.post(url, client_form(record, name="Renamed"))
+    record.refresh_from_db()
+    kept_values = (record.name, record.id_document_number, record.date_of_birth)
+    replaced = superuser_client.post(
+        url, client_form(record, id_document_number="X1234 5678", date_of_birth="1979-05-07")
+    )
+    record.refresh_from_db()
+
+    assert "P98765432" not in page and "1979-05-06" not in page and "1979" not in page
+    assert "On file: ending 5432. Leave blank to keep." in page
+    assert kept.status_code == replaced.status_code == 302
+    assert kept_values == ("Renamed", "P98765432", datetime.date(1979, 5, 6))
+    assert (record.id_document_number, record.date_of_birth) == (
+        "X1234 5678",
+        datetime.date(1979, 5, 7),
+    )

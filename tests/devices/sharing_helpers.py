@@ -15,6 +15,7 @@ from devices.models import SecurityDevice
 from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
 from devices.services.temporary import passcode_issue
 from tests.factories import DEFAULT_PASSWORD, ClientFactory, StaffFactory, UserFactory
+from tests.identification_helpers import caller_identified
 from tests.login_helpers import card_answer, full_login
 
 
@@ -85,7 +86,7 @@ def give_passcode(user: User, agent: User) -> str:
     return passcode_issue(
         user=user,
         agent=agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, agent),
         reason="lost",
         client=SYSTEM,
     )

@@ -13,6 +13,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import User
 from devices.models import SecurityDevice
 from devices.services.temporary import online_card_grid, passcode_issue
+from tests.identification_helpers import caller_identified
 from tests.login_helpers import device_page, post_login
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -24,7 +25,7 @@ def passcode_give(user: User, agent: User, reason: str = "unavailable") -> str:
     return passcode_issue(
         user=user,
         agent=agent,
-        confirmed=["date_of_birth", "id_document"],
+        identification=caller_identified(user, agent),
         reason=reason,
         client=SYSTEM,
     )

@@ -20,6 +20,7 @@ from devices.temporary import Channel
 from tests.devices.conftest import make_holder
 from tests.devices.temporary_helpers import device_of
 from tests.factories import UserFactory, give_device
+from tests.identification_helpers import caller_identified
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def devices(support_agent):
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="unavailable",
         client=SYSTEM,
     )
@@ -102,7 +103,7 @@ def test_G5_T2_an_expired_passcode_is_admitted_by_no_row(support_agent, action):
         passcode_issue(
             user=user,
             agent=support_agent,
-            confirmed=["date_of_birth", "citizenship"],
+            identification=caller_identified(user, support_agent),
             reason="lost",
             client=SYSTEM,
         )

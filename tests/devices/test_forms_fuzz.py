@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import User
-from devices.models import DeviceShare, SecurityDevice
+from devices.models import DeviceShare, SecurityDevice, TemporaryDevice
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
+from tests.identification_helpers import answers_on_file
 from tests.login_helpers import device_page, is_logged_in, post_login
 from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
@@ -103,10 +104,30 @@ def test_T5_order_wizard_forms_never_fail(db, data):
 def test_T1_passcode_form_never_fails_and_issues_nothing_without_a_reason(support_agent, data):
     agent = logged_in(support_agent)
     caller = UserFactory()
-    kept = {"confirmed": ["name", "date_of_birth"], "confirm": "on"}
+    kept = {**answers_on_file(caller.client), "confirm": "on"}
     url = reverse("admin:accounts_user_temporary_passcode", args=[caller.pk])
 
     post_fuzzed(agent, url, data.draw(bodies(fuzzed=("reason",), kept=kept)))
+
+
+@given(data=st.data())
+@own_throttles
+def test_T1_G1_identification_answers_never_fail_and_issue_nothing_unmatched(support_agent, data):
+    """Whatever is typed for the date of birth and the document, no server error; a
+    passcode only when both are the caller's own."""
+    agent = logged_in(support_agent)
+    caller = UserFactory()
+    url = reverse("admin:accounts_user_temporary_passcode", args=[caller.pk])
+    token = agent.get(url).context["token"]
+    kept = {"reason": "lost", "confirm": "on", "token": token}
+
+    post_fuzzed(
+        agent,
+        url,
+        data.draw(bodies(fuzzed=("date_of_birth", "id_document", "citizenship"), kept=kept)),
+    )
+
+    assert not TemporaryDevice.objects.filter(user_devices__user=caller).exists()
 
 
 @pytest.mark.parametrize(

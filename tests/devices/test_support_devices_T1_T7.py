@@ -17,6 +17,7 @@ from accounts.models import AuditEvent, AuditEventType
 from devices.models import Authenticator
 from devices.services.temporary import online_card_issue, passcode_issue
 from tests.factories import StaffFactory, UserFactory
+from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_T1_T7_refused_cases_say_why_and_change_nothing(agent_client, holder, su
     passcode_issue(
         user=holder,
         agent=support_agent,
-        confirmed=["citizenship", "date_of_birth"],
+        identification=caller_identified(holder, support_agent),
         reason="lost",
         client=SYSTEM,
     )
@@ -150,7 +151,7 @@ def test_T2_T3_temporary_devices_listed_with_their_windows(support_agent, passwo
         passcode_issue(
             user=holder,
             agent=support_agent,
-            confirmed=["citizenship", "date_of_birth"],
+            identification=caller_identified(holder, support_agent),
             reason="lost",
             client=SYSTEM,
         )
@@ -188,7 +189,7 @@ def test_T2_revoked_passcode_is_listed_as_not_usable(agent_client, support_agent
         passcode_issue(
             user=holder,
             agent=support_agent,
-            confirmed=["citizenship", "date_of_birth"],
+            identification=caller_identified(holder, support_agent),
             reason="unavailable",
             client=SYSTEM,
         )

@@ -20,6 +20,7 @@ from devices.selectors import active_devices
 from devices.services.due_tasks import due_tasks_run
 from devices.services.temporary import device_report, online_card_issue, passcode_issue
 from tests.factories import UserFactory
+from tests.identification_helpers import caller_identified
 
 from .helpers import place, rich_client_user, stock_card
 
@@ -145,7 +146,7 @@ def test_T6_activation_ends_temporary_devices_and_retires_the_replaced_card(
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="lost",
         client=SYSTEM,
     )
@@ -171,7 +172,7 @@ def test_T6_activation_revokes_a_replaced_card_still_marked_active(
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="unavailable",
         client=SYSTEM,
     )

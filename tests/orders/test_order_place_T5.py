@@ -25,6 +25,7 @@ from devices.services.orders import (
 )
 from devices.services.temporary import device_report, online_card_issue, passcode_issue
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
+from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login
 
 from .helpers import NEW_PIN, US_ADDRESS, place, rich_client_user, stock_card
@@ -154,7 +155,7 @@ def test_T5_replacement_waits_for_the_online_card(db, support_agent):
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="lost",
         client=SYSTEM,
     )
@@ -170,7 +171,7 @@ def test_T5_holder_of_a_missing_dsc_plus_on_the_online_card_may_replace_it(db, s
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="unavailable",
         client=SYSTEM,
     )

@@ -22,6 +22,7 @@ from devices.services.temporary import passcode_issue
 from tests.devices.conftest import make_holder
 from tests.devices.temporary_helpers import device_of
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.identification_helpers import caller_identified
 from tests.login_helpers import answer_device, card_answer, is_logged_in, post_login
 from withdrawals.models import Withdrawal
 
@@ -34,7 +35,7 @@ def passcode_for(user, agent) -> str:
     return passcode_issue(
         user=user,
         agent=agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, agent),
         reason="unavailable",
         client=SYSTEM,
     )

@@ -21,6 +21,7 @@ from devices.services.temporary import (
 )
 from devices.temporary import ONLINE_CARD_EXPIRED, PASSCODE_PORTAL_ONLY
 from tests.factories import UserFactory
+from tests.identification_helpers import caller_identified
 
 from .api import ask, begin, get, post, token_of
 
@@ -40,7 +41,7 @@ def stranded(clock, support_agent):
     code = passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "id_document"],
+        identification=caller_identified(user, support_agent),
         reason="lost",
         client=SYSTEM,
     )

@@ -13,6 +13,7 @@ from devices.models import SecurityDevice
 from devices.services.temporary import device_report, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
+from tests.identification_helpers import caller_identified
 from withdrawals.models import Withdrawal, WithdrawalIntent
 
 from .api import begin, card_login, card_reply, get, post, token_of
@@ -239,7 +240,7 @@ def test_T2_passcode_session_cannot_reach_withdrawals_after_two_days(
     code = passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "id_document"],
+        identification=caller_identified(user, support_agent),
         reason="lost",
         client=SYSTEM,
     )

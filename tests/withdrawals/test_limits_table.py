@@ -17,6 +17,7 @@ from devices.selectors import active_devices
 from devices.services.temporary import online_card_issue, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory, give_device
+from tests.identification_helpers import caller_identified
 from withdrawals.conf import MAX_AMOUNT
 from withdrawals.limits import LIMITS
 from withdrawals.selectors import (
@@ -154,7 +155,7 @@ def test_W1_temporary_passcode_alone_gets_the_none_row(support_agent):
         passcode = passcode_issue(
             user=user,
             agent=support_agent,
-            confirmed=["date_of_birth", "citizenship"],
+            identification=caller_identified(user, support_agent),
             reason="lost",
             client=SYSTEM,
         )
@@ -173,7 +174,7 @@ def test_W1_online_security_card_gets_the_none_row(support_agent):
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="lost",
         client=SYSTEM,
     )
@@ -190,7 +191,7 @@ def test_W1_temporary_passcode_beside_a_permanent_device_does_not_lower_the_tier
     passcode_issue(
         user=user,
         agent=support_agent,
-        confirmed=["date_of_birth", "citizenship"],
+        identification=caller_identified(user, support_agent),
         reason="unavailable",
         client=SYSTEM,
     )

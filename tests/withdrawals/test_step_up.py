@@ -19,6 +19,7 @@ from devices.services.challenges import challenge_issue
 from devices.services.temporary import passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
+from tests.identification_helpers import caller_identified
 from withdrawals.models import Withdrawal
 from withdrawals.services.intents import (
     NO_APPROVING_DEVICE,
@@ -161,7 +162,7 @@ def test_step_up_T2_passcode_past_two_days_cannot_approve(support_agent):
         passcode_issue(
             user=user,
             agent=support_agent,
-            confirmed=["date_of_birth", "citizenship"],
+            identification=caller_identified(user, support_agent),
             reason="lost",
             client=SYSTEM,
         )
