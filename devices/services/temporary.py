@@ -17,9 +17,10 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
+from accounts.services.sessions import user_sessions_end
 
 from ..crypto import secret_decrypt, secret_encrypt
-from ..models import Authenticator, SecurityDevice
+from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
 from .holds import hold_keep, hold_release
 from .inventory import scc_issue
 
@@ -98,7 +99,35 @@ def device_report(
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
     hold_keep(authenticator=authenticator, reason=f"Device {state}", actor=agent, client=client)
+    _device_sessions_end(authenticator, state=state, agent=agent, client=client)
     return authenticator
+
+
+def _device_sessions_end(
+    authenticator: Authenticator, *, state: str, agent: User, client: ClientInfo
+) -> None:
+    """G3: whoever holds the reported card may have used it already, so every session and
+    pending login of every user of the card ends now, on both channels; the card's
+    pending pushes and open challenges are withdrawn; each user is told by e-mail."""
+    now = timezone.now()
+    PushRequest.objects.filter(
+        device__authenticator=authenticator,
+        status=PushRequest.Status.PENDING,
+        expires_at__gt=now,
+    ).update(expires_at=now)
+    Challenge.objects.filter(
+        device__authenticator=authenticator, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    users = User.objects.filter(pk__in=authenticator.user_devices.values("user_id"))
+    for user in users:
+        user_sessions_end(user=user, reason=f"device_{state}", actor=agent, client=client)
+        security_email_send(
+            user=user,
+            event=SecurityEmail.DEVICE_REPORTED,
+            client=client,
+            device=str(authenticator),
+            state=str(Authenticator.State(state).label).lower(),
+        )
 
 
 @transaction.atomic
