@@ -26,7 +26,7 @@ from .forms import SecondFactorForm
 from .models import SecurityDevice
 from .selectors import active_devices, is_new_applicant
 from .services.challenges import challenge_issue
-from .services.push import push_create, push_login_verify, push_state
+from .services.push import PushLimitReached, push_create, push_login_verify, push_state
 from .services.sms import sms_code_call, sms_code_resend
 from .services.temporary_access import temporary_login_check
 from .services.verification import second_factor_verify
@@ -208,15 +208,24 @@ def _current_or_new_challenge(flow: LoginFlow, device: SecurityDevice):
 
 
 def _push_page(request, flow, devices, device, failed) -> HttpResponse:
-    push = push_create(device=device, attempt=flow.attempt, client=ClientInfo.from_request(request))
+    try:
+        push = push_create(
+            device=device, attempt=flow.attempt, client=ClientInfo.from_request(request)
+        )
+    except PushLimitReached as limited:  # G7: nothing more goes to the phone
+        push, push_limited = None, " ".join(limited.messages)
+    else:
+        push_limited = ""
     next_url = safe_next(request)
     context = {
         "devices": devices,
         "device": device,
         "push": push,
+        "push_limited": push_limited,
         "failed": failed,
         "next": next_url,
-        "status_url": f"{reverse('devices:login_push_status')}?{urlencode({'push': push.pk})}",
+        "status_url": push
+        and f"{reverse('devices:login_push_status')}?{urlencode({'push': push.pk})}",
         "fallback_url": f"{reverse('devices:login_device')}?"
         + urlencode({"device": device.pk, "fallback": 1, "next": next_url}),
     }

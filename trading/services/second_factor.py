@@ -13,11 +13,11 @@ from accounts.client_info import ClientInfo
 from accounts.models import User
 from devices.models import Challenge, PushRequest, SecurityDevice
 from devices.services.challenges import challenge_issue
-from devices.services.push import push_create, push_login_verify
+from devices.services.push import PushLimitReached, push_create, push_login_verify
 from devices.services.sms import sms_code_resend
 from devices.services.verification import second_factor_verify
 
-from ..errors import TradingError
+from ..errors import PushLimited, TradingError
 from ..models import ApprovalMethod
 
 
@@ -38,7 +38,14 @@ def factor_ask(
     challenge (or an SMS code, or nothing to show for one-time-code cards) otherwise. A
     second SMS for the same login is a resend, with the portal's limits (S1)."""
     if device.authenticator.kind_behaviour.uses_push and not fallback:
-        return push_create(device=device, attempt=attempt, client=client)
+        try:
+            return push_create(device=device, attempt=attempt, client=client)
+        except PushLimitReached as error:
+            raise PushLimited(
+                f"Too many notifications were sent to the phone. Wait {error.wait_text} "
+                "before asking for another, or ask for the challenge (fallback) instead.",
+                error.retry_after,
+            ) from error
     if device.authenticator.kind == "sms" and device.challenges.filter(attempt=attempt).exists():
         try:
             return sms_code_resend(device=device, attempt=attempt)
