@@ -21,6 +21,7 @@ from accounts.services.sessions import user_sessions_end
 
 from ..crypto import secret_decrypt, secret_encrypt
 from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
+from ..temporary import Channel, temporary_access
 from .holds import hold_keep, hold_release
 from .inventory import scc_issue
 
@@ -60,6 +61,7 @@ def passcode_issue(
             f"Confirm at least {MIN_CONFIRMED_ITEMS} items of the caller's identification data."
         )
     _revoke(user, kinds=("temporary_passcode",))
+    _expired_online_cards_end(user, actor=agent, client=client)
     code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
     now = timezone.now()
     authenticator = Authenticator.objects.create(
@@ -151,6 +153,7 @@ def device_return_record(
 def online_card_issue(*, user: User, client: ClientInfo) -> Authenticator:
     """The online security card of a user who logged in with a temporary passcode (T3);
     the card already made is returned again rather than a second one."""
+    _expired_online_cards_end(user, actor=user, client=client)
     existing = _active_temporary(user, "online_card").first()
     if existing is not None:
         return existing
@@ -195,6 +198,31 @@ def temporary_devices_end(
             actor=actor,
             client=client,
             detail={**(detail or {}), "temporary_devices_ended": ended},
+        )
+    return ended
+
+
+def _expired_online_cards_end(user: User, *, actor: User, client: ClientInfo) -> int:
+    """T2, T3: an online card past its 21 days is ended (revoked), so that the next
+    passcode leads to a new card with its own 21 days rather than back to this one."""
+    now = timezone.now()
+    ended = 0
+    for card in _active_temporary(user, "online_card"):
+        if temporary_access(authenticator=card, channel=Channel.PORTAL, at=now).allowed:
+            continue
+        # Conditional, so that of two requests ending the same card one writes the event.
+        if not Authenticator.objects.filter(pk=card.pk, state=Authenticator.State.ACTIVE).update(
+            state=Authenticator.State.REVOKED
+        ):
+            continue
+        ended += 1
+        audit_record(
+            event_type=AuditEventType.ONLINE_CARD_ENDED,
+            outcome=AuditOutcome.SUCCESS,
+            subject=user,
+            actor=actor,
+            client=client,
+            detail={"serial": card.serial, "reason": "expired"},
         )
     return ended
 
