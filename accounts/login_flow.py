@@ -20,6 +20,7 @@ from . import conf
 from .client_info import ClientInfo
 from .models import User
 from .services.login import login_succeeded
+from .services.sessions import session_was_ended
 
 PENDING_KEY = "sls_pending_login"
 # K5: how the second factor was approved (IB Key PIN or biometrics), for the trading
@@ -57,7 +58,12 @@ class LoginFlow:
         if timezone.now() - started > conf.PENDING_LOGIN_TTL:
             self.abandon()
             return None
-        return User.objects.filter(pk=pending["user_id"], is_active=True).first()
+        user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
+        if user is not None and session_was_ended(user=user, started_at=started.timestamp()):
+            # G3: the user's device was reported lost or damaged after this password.
+            self.abandon()
+            return None
+        return user
 
     def complete(self, user: User, device: Device, approval_method: str = "") -> None:
         """Log the user in, verified by `device`: `auth_login` rotates the session key, so

@@ -23,10 +23,15 @@ from .client_info import ClientInfo
 from .conf import SESSION_MAX_LIFETIME
 from .models import AuditEventType, AuditOutcome
 from .services.audit import audit_record
+from .services.sessions import session_was_ended
 
 SESSION_STARTED_KEY = "sls_session_started_at"
 SESSION_ENDED_MESSAGE = (
     "Your session has ended: portal sessions last at most 12 hours. Please log in again."
+)
+SESSIONS_ENDED_MESSAGE = (
+    "Your session has ended: your security device was reported lost or damaged. Please "
+    "log in again."
 )
 
 
@@ -40,6 +45,8 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and _is_past_lifetime(request):
             return _end_session(request)
+        if request.user.is_authenticated and _was_ended(request):
+            return _end_ended_session(request)
         response = self.get_response(request)
         # Stamped once, after the view, so the request that completes the login (and
         # rotates the session key) starts the clock.
@@ -54,6 +61,28 @@ def _is_past_lifetime(request: HttpRequest) -> bool:
         return False
     started_at = datetime.fromtimestamp(started, tz=UTC)
     return timezone.now() - started_at >= SESSION_MAX_LIFETIME
+
+
+def _was_ended(request: HttpRequest) -> bool:
+    started = request.session.get(SESSION_STARTED_KEY)
+    return session_was_ended(
+        user=request.user, started_at=started if isinstance(started, int | float) else None
+    )
+
+
+def _end_ended_session(request: HttpRequest) -> HttpResponse:
+    """G3: every session of the user was ended (a device reported lost or damaged) after
+    this one began; the store's copy is normally gone already, this catches any other."""
+    audit_record(
+        event_type=AuditEventType.LOGOUT,
+        outcome=AuditOutcome.SUCCESS,
+        subject=request.user,
+        client=ClientInfo.from_request(request),
+        detail={"reason": "sessions_ended"},
+    )
+    auth_logout(request)
+    messages.info(request, SESSIONS_ENDED_MESSAGE)
+    return redirect_to_login(request.get_full_path())
 
 
 def _end_session(request: HttpRequest) -> HttpResponse:

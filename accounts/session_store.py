@@ -13,7 +13,8 @@ queries they need not:
   one it is kept.
 Here the INSERT alone guards a new key, and the rotation renames the row in one UPDATE:
 the key from before the login stops working in that statement. A session without a key
-has nothing to rotate; its first save draws a fresh key.
+has nothing to rotate; its first save draws a fresh key. A logged-in session that
+rotates its key renames its row in the index of the user's sessions too (G3).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import DatabaseError, IntegrityError, router, transaction
 from django.utils.crypto import get_random_string
+
+from .services.sessions import session_is_authenticated, user_session_renamed
 
 SESSION_KEY_LENGTH = 32
 
@@ -65,10 +68,13 @@ class SessionStore(DatabaseSessionStore):
         new_key = self._get_new_session_key()
         if not self._renamed(old_key, new_key):
             super().cycle_key()
-            return
-        self._session_key = new_key
-        self._session_cache = data
-        self.modified = True
+        else:
+            self._session_key = new_key
+            self._session_cache = data
+            self.modified = True
+        if old_key is not None and session_is_authenticated(data):
+            # A logged-in session keeps its place in the index of the user's sessions (G3).
+            user_session_renamed(old_key=old_key, new_key=self.session_key)
 
     def _renamed(self, old_key: str, new_key: str) -> bool:
         using = router.db_for_write(self.model)

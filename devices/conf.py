@@ -22,6 +22,13 @@ RESENDS_PER_ATTEMPT = 5
 
 # IB Key push requests (K2) wait this long for the phone.
 PUSH_TTL = timedelta(minutes=2)
+# G7, ASVS 6.6.4 (push bombing): at most this many push requests per login attempt and per
+# user within PUSH_LIMIT_WINDOW, counted in the database; past them the phone gets nothing
+# more and the login offers the challenge ("Click here if you do not receive the
+# notification") or says how long to wait.
+PUSH_LIMIT_PER_ATTEMPT = 3
+PUSH_LIMIT_PER_USER = 10
+PUSH_LIMIT_WINDOW = timedelta(minutes=15)
 
 # One-time-code cards: how far an event counter may run ahead of the server, and how many
 # 30-second steps of clock drift a time-based card may have.

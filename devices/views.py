@@ -33,7 +33,7 @@ from .flows.device_step import (
 from .forms import SecondFactorForm
 from .models import PushRequest, SecurityDevice
 from .selectors import is_new_applicant
-from .services.push import push_state
+from .services.push import PushLimitReached, push_state
 from .services.sms import sms_code_call, sms_code_resend
 from .temporary import Scope
 
@@ -198,17 +198,24 @@ def _ask(request: HttpRequest, flow: LoginFlow, device: SecurityDevice, *, fallb
 
 
 def _push_page(request, flow, devices, device, failed) -> HttpResponse:
-    push = _ask(request, flow, device, fallback=False)
-    if not isinstance(push, PushRequest):
+    try:
+        push = _ask(request, flow, device, fallback=False)
+    except PushLimitReached as limited:  # G7: nothing more goes to the phone
+        push, push_limited = None, " ".join(limited.messages)
+    else:
+        push_limited = ""
+    if push is not None and not isinstance(push, PushRequest):
         return _challenge_page(request, flow, devices, device, failed, challenge=push)
     next_url = safe_next(request)
     context = {
         "devices": devices,
         "device": device,
         "push": push,
+        "push_limited": push_limited,
         "failed": failed,
         "next": next_url,
-        "status_url": f"{reverse('devices:login_push_status')}?{urlencode({'push': push.pk})}",
+        "status_url": push
+        and f"{reverse('devices:login_push_status')}?{urlencode({'push': push.pk})}",
         "fallback_url": f"{reverse('devices:login_device')}?"
         + urlencode({"device": device.pk, "fallback": 1, "next": next_url}),
     }

@@ -21,7 +21,7 @@ from devices.models import PushRequest
 
 from . import api_orders, api_withdrawals, schemas
 from .api_common import ERRORS, SessionToken, device_out
-from .errors import Throttled, TradingError
+from .errors import PushLimited, Throttled, TradingError
 from .models import TradingSession
 from .selectors import session_allows
 from .services.extend import (
@@ -69,7 +69,7 @@ def _error(request: HttpRequest, status: int, code: str, detail) -> HttpResponse
 @api.exception_handler(TradingError)
 def _trading_error(request: HttpRequest, exc: TradingError) -> HttpResponse:
     response = _error(request, exc.status, exc.code, exc.message)
-    if isinstance(exc, Throttled):
+    if isinstance(exc, Throttled | PushLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

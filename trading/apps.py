@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class TradingConfig(AppConfig):
     name = "trading"
     verbose_name = "Trading platform"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

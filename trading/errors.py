@@ -26,6 +26,15 @@ class Throttled(TradingError):
         self.retry_after = verdict.retry_after
 
 
+class PushLimited(TradingError):
+    """G7: no more IB Key notifications for this login or user for a while: 429 with
+    Retry-After; the offline challenge (fallback) stays open."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(429, "too_many_pushes", message)
+        self.retry_after = retry_after
+
+
 def invalid_credentials() -> TradingError:
     """L2: unknown user, wrong password, inactive or locked user: one answer."""
     return TradingError(401, "invalid_credentials", INVALID_CREDENTIALS)

@@ -3,6 +3,7 @@ from .clients import Account, Client, IdDocumentType
 from .funding import BankInstruction, Deposit
 from .notices import Notice
 from .security_requests import SecurityTeamRequest
+from .sessions import UserSession
 from .users import LoginFailure, User
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "Notice",
     "SecurityTeamRequest",
     "User",
+    "UserSession",
 ]

@@ -47,6 +47,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text="When ten consecutive failures within 24 hours locked this user (L3).",
     )
+    sessions_ended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When every session and pending login of this user was ended (G3): "
+        "a session or login begun before this moment is refused.",
+    )
 
     objects = SlsUserManager()
 

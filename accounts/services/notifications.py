@@ -64,6 +64,13 @@ class SecurityEmail(Enum):
         "address {address}. The Security Team will call you on the telephone number on "
         "record before anything is changed.",
     )
+    DEVICE_REPORTED = (
+        "Your security device was reported lost or damaged",
+        "Your security device {device} was reported {state} on {when}: it no longer works "
+        "for your user {username}. Every session of your user, in Client Portal and on "
+        "the trading platform, and every login in progress was ended at the same moment. "
+        "Log in again with another device or a temporary passcode from Client Services.",
+    )
     OPTED_OUT = (
         "Secure Login is no longer required for trading",
         "Your user {username} opted out of the Secure Login System for trading on {when} "

@@ -6,8 +6,9 @@ the login, once."""
 
 from __future__ import annotations
 
+import math
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.models import AuditEvent, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
 from .. import conf
@@ -26,10 +27,60 @@ Decision = Literal["approve", "deny", "fraud"]
 PushState = Literal["pending", "approved", "denied", "expired"]
 
 
-@transaction.atomic
+class PushLimitReached(ValidationError):
+    """G7: this login or this user has had as many push requests as the window allows;
+    `wait` is how long until one more may be sent."""
+
+    def __init__(self, wait: timedelta) -> None:
+        self.wait = wait
+        super().__init__(
+            f"Too many notifications were sent to your phone. Wait {self.wait_text} before "
+            "asking for another, or answer a challenge in the app instead: click here if "
+            "you do not receive the notification."
+        )
+
+    @property
+    def wait_text(self) -> str:
+        minutes = max(1, math.ceil(self.wait.total_seconds() / 60))
+        return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds, as the Retry-After header wants them."""
+        return max(1, math.ceil(self.wait.total_seconds()))
+
+
 def push_create(*, device: SecurityDevice, attempt: str, client: ClientInfo) -> PushRequest:
-    """A new request; any request still pending for this device is withdrawn first."""
+    """The request the phone shows for this login attempt. A request still pending for
+    this attempt is returned again (a reload of the page sends nothing new); otherwise a
+    new one, within the bounds of G7 (PushLimitReached past them, raised after the
+    transaction that audited the refusal has committed), and any request still pending
+    for this device is withdrawn first."""
+    push = _push_create_within_limits(device=device, attempt=attempt, client=client)
+    if isinstance(push, PushLimitReached):
+        raise push
+    return push
+
+
+@transaction.atomic
+def _push_create_within_limits(
+    *, device: SecurityDevice, attempt: str, client: ClientInfo
+) -> PushRequest | PushLimitReached:
     now = timezone.now()
+    # One row lock per user serialises the count, so parallel requests cannot overshoot.
+    User.objects.select_for_update().filter(pk=device.user_id).first()
+    pending = (
+        PushRequest.objects.filter(
+            device=device, attempt=attempt, status=PushRequest.Status.PENDING, expires_at__gt=now
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    refusal = _push_limit_check(device=device, attempt=attempt, now=now, client=client)
+    if refusal is not None:
+        return refusal
     PushRequest.objects.filter(device=device, status=PushRequest.Status.PENDING).update(
         expires_at=now
     )
@@ -42,6 +93,49 @@ def push_create(*, device: SecurityDevice, attempt: str, client: ClientInfo) -> 
         ip_address=client.ip_address,
         user_agent=client.user_agent,
     )
+
+
+def _push_limit_check(
+    *, device: SecurityDevice, attempt: str, now: datetime, client: ClientInfo
+) -> PushLimitReached | None:
+    """A PushLimitReached when this attempt or this user has used up its pushes in the
+    window. The first refusal after the last push sent is audited; the reloads that
+    follow it are not, so a bombing leaves one event, not one per reload."""
+    since = now - conf.PUSH_LIMIT_WINDOW
+    recent = PushRequest.objects.filter(device__user_id=device.user_id, created_at__gt=since)
+    waits = []
+    for scope, rows, limit in (
+        ("attempt", recent.filter(attempt=attempt), conf.PUSH_LIMIT_PER_ATTEMPT),
+        ("user", recent, conf.PUSH_LIMIT_PER_USER),
+    ):
+        times = list(rows.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            # One more may go once the oldest of the last `limit` leaves the window.
+            waits.append((times[-1] + conf.PUSH_LIMIT_WINDOW - now, scope))
+    if not waits:
+        return None
+    wait, scope = max(waits)
+    last_sent = recent.order_by("-created_at").values_list("created_at", flat=True).first()
+    already = AuditEvent.objects.filter(
+        event_type=AuditEventType.PUSH_LIMIT_REACHED, subject_id=device.user_id, at__gte=last_sent
+    ).exists()
+    if not already:
+        audit_record(
+            event_type=AuditEventType.PUSH_LIMIT_REACHED,
+            outcome=AuditOutcome.FAILURE,
+            subject=device.user,
+            actor=device.user,
+            client=client,
+            detail={
+                "serial": device.authenticator.serial,
+                "limit": scope,
+                "per_attempt": conf.PUSH_LIMIT_PER_ATTEMPT,
+                "per_user": conf.PUSH_LIMIT_PER_USER,
+                "window_minutes": conf.PUSH_LIMIT_WINDOW // timedelta(minutes=1),
+                "wait_seconds": math.ceil(wait.total_seconds()),
+            },
+        )
+    return PushLimitReached(wait)
 
 
 def push_pending_for_installation(installation_id: str) -> list[PushRequest]:

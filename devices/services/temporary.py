@@ -18,9 +18,11 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.identification import IdentificationResult
 from accounts.services.notifications import SecurityEmail, security_email_send
+from accounts.services.sessions import user_sessions_end
 
 from ..crypto import secret_decrypt, secret_encrypt
-from ..models import Authenticator, SecurityDevice
+from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
+from ..temporary import Channel, temporary_access
 from .holds import hold_keep, hold_release
 from .inventory import scc_issue
 
@@ -58,6 +60,7 @@ def passcode_issue(
             "was issued."
         )
     _revoke(user, kinds=("temporary_passcode",))
+    _expired_online_cards_end(user, actor=agent, client=client)
     code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
     now = timezone.now()
     authenticator = Authenticator.objects.create(
@@ -101,7 +104,35 @@ def device_report(
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
     hold_keep(authenticator=authenticator, reason=f"Device {state}", actor=agent, client=client)
+    _device_sessions_end(authenticator, state=state, agent=agent, client=client)
     return authenticator
+
+
+def _device_sessions_end(
+    authenticator: Authenticator, *, state: str, agent: User, client: ClientInfo
+) -> None:
+    """G3: whoever holds the reported card may have used it already, so every session and
+    pending login of every user of the card ends now, on both channels; the card's
+    pending pushes and open challenges are withdrawn; each user is told by e-mail."""
+    now = timezone.now()
+    PushRequest.objects.filter(
+        device__authenticator=authenticator,
+        status=PushRequest.Status.PENDING,
+        expires_at__gt=now,
+    ).update(expires_at=now)
+    Challenge.objects.filter(
+        device__authenticator=authenticator, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    users = User.objects.filter(pk__in=authenticator.user_devices.values("user_id"))
+    for user in users:
+        user_sessions_end(user=user, reason=f"device_{state}", actor=agent, client=client)
+        security_email_send(
+            user=user,
+            event=SecurityEmail.DEVICE_REPORTED,
+            client=client,
+            device=str(authenticator),
+            state=str(Authenticator.State(state).label).lower(),
+        )
 
 
 @transaction.atomic
@@ -125,6 +156,7 @@ def device_return_record(
 def online_card_issue(*, user: User, client: ClientInfo) -> Authenticator:
     """The online security card of a user who logged in with a temporary passcode (T3);
     the card already made is returned again rather than a second one."""
+    _expired_online_cards_end(user, actor=user, client=client)
     existing = _active_temporary(user, "online_card").first()
     if existing is not None:
         return existing
@@ -169,6 +201,31 @@ def temporary_devices_end(
             actor=actor,
             client=client,
             detail={**(detail or {}), "temporary_devices_ended": ended},
+        )
+    return ended
+
+
+def _expired_online_cards_end(user: User, *, actor: User, client: ClientInfo) -> int:
+    """T2, T3: an online card past its 21 days is ended (revoked), so that the next
+    passcode leads to a new card with its own 21 days rather than back to this one."""
+    now = timezone.now()
+    ended = 0
+    for card in _active_temporary(user, "online_card"):
+        if temporary_access(authenticator=card, channel=Channel.PORTAL, at=now).allowed:
+            continue
+        # Conditional, so that of two requests ending the same card one writes the event.
+        if not Authenticator.objects.filter(pk=card.pk, state=Authenticator.State.ACTIVE).update(
+            state=Authenticator.State.REVOKED
+        ):
+            continue
+        ended += 1
+        audit_record(
+            event_type=AuditEventType.ONLINE_CARD_ENDED,
+            outcome=AuditOutcome.SUCCESS,
+            subject=user,
+            actor=actor,
+            client=client,
+            detail={"serial": card.serial, "reason": "expired"},
         )
     return ended
 

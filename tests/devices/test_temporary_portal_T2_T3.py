@@ -258,3 +258,71 @@ def test_T3_wrong_card_codes_are_login_failed_and_count(client, clock, user, pas
 
     assert page.context["failed"] is True
     assert LoginFailure.objects.filter(user=user).count() == 1
+
+
+def test_T2_T3_new_passcode_after_expired_card_gives_new_card(
+    client, clock, user, password, code, support_agent
+):
+    """Day 0: passcode, online card. Day 25: the card has expired; support issues a new
+    passcode; logging in with it and opening the card page gives a new card, which opens
+    the portal and lasts its own 21 days; the old card stays ended."""
+    passcode_login(client, user, password, code)
+    client.get(ONLINE_CARD)
+    old_card = device_of(user, "online_card").authenticator
+    client.post(reverse("accounts:logout"))
+    clock.shift(25 * DAY)
+    refused = login_with(client, user, password, "online_card")
+    assert ONLINE_CARD_EXPIRED in messages_of(client.get(refused.url))
+    assert not is_logged_in(client)
+
+    new_code = passcode_give(user, support_agent)
+    assert passcode_login(client, user, password, new_code).status_code == 302
+    page = client.get(ONLINE_CARD)
+
+    assert page.status_code == 200
+    new_card = device_of(user, "online_card").authenticator
+    assert new_card.pk != old_card.pk
+    assert page.context["card"] == new_card
+    old_card.refresh_from_db()
+    assert old_card.state == "revoked"
+    ended = AuditEvent.objects.get(event_type=AuditEventType.ONLINE_CARD_ENDED)
+    assert (ended.subject, ended.actor, ended.detail["serial"]) == (
+        user,
+        support_agent,
+        old_card.serial,
+    )
+    client.post(reverse("accounts:logout"))
+
+    # The new card's codes log in, for 21 days from its own activation.
+    clock.shift(20 * DAY)
+    assert login_with(client, user, password, "online_card").status_code == 302
+    assert is_logged_in(client)
+    client.post(reverse("accounts:logout"))
+    clock.shift(DAY + SECOND)
+    login_with(client, user, password, "online_card")
+    assert not is_logged_in(client)
+
+
+def test_T3_expired_card_ended_when_the_new_card_is_retrieved(
+    client, clock, user, password, code, support_agent
+):
+    """An expired card still marked active (say from before this rule) is ended when the
+    holder of a valid passcode opens the card page, not shown again."""
+    passcode_login(client, user, password, code)
+    client.get(ONLINE_CARD)
+    old_card = device_of(user, "online_card").authenticator
+    client.post(reverse("accounts:logout"))
+    clock.shift(25 * DAY)
+    new_code = passcode_give(user, support_agent)
+    old_card.refresh_from_db()
+    type(old_card).objects.filter(pk=old_card.pk).update(state="active")
+
+    passcode_login(client, user, password, new_code)
+    page = client.get(ONLINE_CARD)
+
+    assert page.context["card"].pk != old_card.pk
+    old_card.refresh_from_db()
+    assert old_card.state == "revoked"
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.ONLINE_CARD_ENDED, actor=user
+    ).exists()

@@ -22,6 +22,7 @@ from devices.services.temporary import (
 from devices.temporary import ONLINE_CARD_EXPIRED, PASSCODE_PORTAL_ONLY
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
+from trading.models import TradingSession
 
 from .api import ask, begin, get, post, token_of
 
@@ -189,4 +190,6 @@ def test_D2_token_refused_after_the_card_is_reported_lost(client, support_agent,
         client=SYSTEM,
     )
 
-    assert get(client, "/me", token).json()["error"] == "device_inactive"
+    # G3: the report itself ends the session, before any request of it.
+    assert TradingSession.objects.get(user=user).end_reason == "device_lost"
+    assert get(client, "/me", token).json()["error"] == "session_ended"

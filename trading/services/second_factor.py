@@ -12,10 +12,11 @@ from accounts.models import User
 from devices.assurance import Action
 from devices.flows.device_step import Answer, StepOutcome, step_answer, step_ask
 from devices.models import Challenge, PushRequest, SecurityDevice
+from devices.services.push import PushLimitReached
 from devices.services.sms import sms_code_resend
 from devices.temporary import Channel
 
-from ..errors import TradingError
+from ..errors import PushLimited, TradingError
 
 LOGIN = Action.LOGIN_TRADING
 FactorAnswer = Answer
@@ -27,6 +28,19 @@ def factor_ask(
     """A push for IB Key (K2) unless the client asks for the offline challenge; a
     challenge (or an SMS code, or nothing to show for one-time-code cards) otherwise. A
     second SMS for the same login is a resend, with the portal's limits (S1)."""
+    try:
+        return _ask(device=device, attempt=attempt, fallback=fallback, client=client)
+    except PushLimitReached as error:
+        raise PushLimited(
+            f"Too many notifications were sent to the phone. Wait {error.wait_text} "
+            "before asking for another, or ask for the challenge (fallback) instead.",
+            error.retry_after,
+        ) from error
+
+
+def _ask(
+    *, device: SecurityDevice, attempt: str, fallback: bool, client: ClientInfo
+) -> Challenge | PushRequest:
     sends_code = device.authenticator.kind_behaviour.sends_code
     if sends_code and device.challenges.filter(attempt=attempt, purpose=LOGIN).exists():
         try:
