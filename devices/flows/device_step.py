@@ -26,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import SYSTEM, ClientInfo
-from accounts.models import AuditEventType, AuditOutcome, User
-from accounts.services.audit import audit_record
+from accounts.models import AuditEventType, User
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_step_failed
 
@@ -36,6 +35,7 @@ from ..kinds import WithdrawalTier
 from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
 from ..services.challenges import challenge_issue, challenge_open_for
 from ..services.push import push_approval_lock, push_approval_take, push_create
+from ..services.temporary_access import access_refused_record
 from ..services.verification import challenge_answer_check, challenge_lock, device_lock
 from ..temporary import FULL, Access, Channel
 
@@ -224,25 +224,18 @@ def _record(
 def _refusal_audit(
     *, user: User, outcome: StepOutcome, client: ClientInfo, channel: Channel
 ) -> None:
-    authenticator: Authenticator = outcome.device.authenticator
-    audit_record(
+    access_refused_record(
+        user=user,
+        authenticator=outcome.device.authenticator,
+        channel=channel,
+        access=Access(None, outcome.message),
+        step=outcome.action.value,
+        client=client,
         event_type=(
             AuditEventType.ACCESS_REFUSED
             if outcome.refusal == Refusal.NOT_ALLOWED
             else AuditEventType.SECOND_FACTOR_NOT_CHECKED
         ),
-        outcome=AuditOutcome.FAILURE,
-        subject=user,
-        actor=user,
-        client=client,
-        detail={
-            "serial": authenticator.serial,
-            "kind": authenticator.kind,
-            "channel": str(channel),
-            "step": outcome.action.value,
-            "reason": str(outcome.refusal),
-            "message": outcome.message,
-        },
     )
 
 

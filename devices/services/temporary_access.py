@@ -42,10 +42,12 @@ def access_refused_record(
     access: Access,
     step: str,
     client: ClientInfo,
+    event_type: AuditEventType = AuditEventType.ACCESS_REFUSED,
 ) -> None:
-    """The audit event of a login or session refused by a temporary device's window."""
+    """The audit event of a login, session or answer refused without checking a credential
+    (a temporary device's window, a device that may not answer, a closed challenge)."""
     audit_record(
-        event_type=AuditEventType.ACCESS_REFUSED,
+        event_type=event_type,
         outcome=AuditOutcome.FAILURE,
         subject=user,
         actor=user,

@@ -41,6 +41,21 @@ def passcode_for(user, agent) -> str:
     )
 
 
+def card_answered(user, card, action: Action, challenge, attempt: str):
+    """The gate's outcome of `card`'s right answer to `challenge`, shown for `action`."""
+    return step_answer(
+        user=user,
+        action=action,
+        answer=Answer(
+            device_id=card.pk,
+            challenge_id=challenge.pk,
+            response=card_answer(card, challenge.value),
+        ),
+        attempt=attempt,
+        client=SYSTEM,
+    )
+
+
 def passcode_login(client: Client, user, passcode: str):
     post_login(client, user.username, DEFAULT_PASSWORD)
     device = device_of(user, "temporary_passcode")
@@ -92,17 +107,7 @@ def test_G5_W1_the_same_withdrawal_approved_by_the_permanent_card_keeps_its_tier
     card = device_of(user, "platinum")
     intent_challenge = step_ask(action=Action.WITHDRAW, device=card, attempt="w-1")
 
-    outcome = step_answer(
-        user=user,
-        action=Action.WITHDRAW,
-        answer=Answer(
-            device_id=card.pk,
-            challenge_id=intent_challenge.pk,
-            response=card_answer(card, intent_challenge.value),
-        ),
-        attempt="w-1",
-        client=SYSTEM,
-    )
+    outcome = card_answered(user, card, Action.WITHDRAW, intent_challenge, "w-1")
 
     assert outcome.accepted and outcome.withdrawal_cap is None
 
@@ -234,17 +239,7 @@ def test_G1_D2_a_login_in_another_tab_does_not_close_a_withdrawal_approval():
     withdrawal_challenge = step_ask(action=Action.WITHDRAW, device=card, attempt="intent-1")
     post_login(Client(), user.username, DEFAULT_PASSWORD)  # another tab's login
 
-    outcome = step_answer(
-        user=user,
-        action=Action.WITHDRAW,
-        answer=Answer(
-            device_id=card.pk,
-            challenge_id=withdrawal_challenge.pk,
-            response=card_answer(card, withdrawal_challenge.value),
-        ),
-        attempt="intent-1",
-        client=SYSTEM,
-    )
+    outcome = card_answered(user, card, Action.WITHDRAW, withdrawal_challenge, "intent-1")
 
     assert outcome.accepted
 
@@ -255,15 +250,7 @@ def test_G1_D2_an_answer_to_a_closed_challenge_says_so_and_counts_nothing():
     first = step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
     step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-2")  # closes the first
 
-    outcome = step_answer(
-        user=user,
-        action=Action.LOGIN_PORTAL,
-        answer=Answer(
-            device_id=card.pk, challenge_id=first.pk, response=card_answer(card, first.value)
-        ),
-        attempt="login-1",
-        client=SYSTEM,
-    )
+    outcome = card_answered(user, card, Action.LOGIN_PORTAL, first, "login-1")
 
     assert outcome.refusal == Refusal.CHALLENGE_CLOSED
     assert "no longer open" in outcome.message
@@ -279,16 +266,6 @@ def test_G1_a_lost_card_answers_nothing_but_its_reactivation():
     challenge = step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
     Authenticator.objects.filter(pk=card.authenticator_id).update(state=Authenticator.State.LOST)
 
-    outcome = step_answer(
-        user=user,
-        action=Action.LOGIN_PORTAL,
-        answer=Answer(
-            device_id=card.pk,
-            challenge_id=challenge.pk,
-            response=card_answer(card, challenge.value),
-        ),
-        attempt="login-1",
-        client=SYSTEM,
-    )
+    outcome = card_answered(user, card, Action.LOGIN_PORTAL, challenge, "login-1")
 
     assert outcome.refusal == Refusal.NOT_ALLOWED
