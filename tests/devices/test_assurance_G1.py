@@ -12,15 +12,12 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.client_info import SYSTEM
 from devices.assurance import ASSURANCE, Action, Answerers, WithoutPermanent
 from devices.models import Authenticator
-from devices.services.temporary import passcode_issue
 from devices.temporary import Channel
 from tests.devices.conftest import make_holder
-from tests.devices.temporary_helpers import device_of
+from tests.devices.temporary_helpers import device_of, passcode_give
 from tests.factories import UserFactory, give_device
-from tests.identification_helpers import caller_identified
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +55,7 @@ def devices(support_agent):
     Authenticator.objects.filter(pk=shipped.authenticator_id).update(
         state=Authenticator.State.SHIPPED
     )
-    passcode_issue(
-        user=user,
-        agent=support_agent,
-        identification=caller_identified(user, support_agent),
-        reason="unavailable",
-        client=SYSTEM,
-    )
+    passcode_give(user, support_agent, reason="unavailable")
     return {
         kind: device_of(user, kind).authenticator for kind in ("scc", "dsc", "temporary_passcode")
     } | {
@@ -100,13 +91,7 @@ def test_G1_each_row_admits_what_it_says(devices, action):
 def test_G5_T2_an_expired_passcode_is_admitted_by_no_row(support_agent, action):
     user = UserFactory(device=False)
     with time_machine.travel(START, tick=False) as traveller:
-        passcode_issue(
-            user=user,
-            agent=support_agent,
-            identification=caller_identified(user, support_agent),
-            reason="lost",
-            client=SYSTEM,
-        )
+        passcode_give(user, support_agent, reason="lost")
         passcode = device_of(user, "temporary_passcode").authenticator
         traveller.shift(timedelta(days=3))
         card_days = admitted(action, passcode)

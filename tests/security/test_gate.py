@@ -18,27 +18,15 @@ from accounts.services.lockout import lockout_is_active
 from devices.assurance import Action
 from devices.flows.device_step import Answer, Refusal, step_answer, step_ask
 from devices.models import Authenticator
-from devices.services.temporary import passcode_issue
 from tests.devices.conftest import make_holder
-from tests.devices.temporary_helpers import device_of
+from tests.devices.temporary_helpers import device_of, passcode_give
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.identification_helpers import caller_identified
 from tests.login_helpers import answer_device, card_answer, is_logged_in, post_login
 from withdrawals.models import Withdrawal
 
 pytestmark = pytest.mark.django_db
 
 START = "2026-11-16 15:00Z"
-
-
-def passcode_for(user, agent) -> str:
-    return passcode_issue(
-        user=user,
-        agent=agent,
-        identification=caller_identified(user, agent),
-        reason="unavailable",
-        client=SYSTEM,
-    )
 
 
 def card_answered(user, card, action: Action, challenge, attempt: str):
@@ -71,7 +59,7 @@ def test_G5_W1_withdrawal_approved_with_a_passcode_is_held_to_the_none_row(suppo
     3,000,000: the review already answers with what the "none" row leaves."""
     user = make_holder("platinum", "totp")
     with time_machine.travel(START, tick=False):
-        passcode = passcode_for(user, support_agent)
+        passcode = passcode_give(user, support_agent)
         client = Client()
         passcode_login(client, user, passcode)
         assert is_logged_in(client)
@@ -103,7 +91,7 @@ def test_G5_W1_withdrawal_approved_with_a_passcode_is_held_to_the_none_row(suppo
 
 def test_G5_W1_the_same_withdrawal_approved_by_the_permanent_card_keeps_its_tier(support_agent):
     user = make_holder("platinum", "totp")
-    passcode_for(user, support_agent)
+    passcode_give(user, support_agent)
     card = device_of(user, "platinum")
     intent_challenge = step_ask(action=Action.WITHDRAW, device=card, attempt="w-1")
 
@@ -120,7 +108,7 @@ def test_G5_T2_a_temporary_device_answers_no_fresh_factor_for_a_sensitive_change
 ):
     user = UserFactory(device=False)
     with time_machine.travel(START, tick=False) as traveller:
-        passcode = passcode_for(user, support_agent)
+        passcode = passcode_give(user, support_agent)
         device = device_of(user, "temporary_passcode")
         traveller.shift(timedelta(days=13))
         challenge = step_ask(action=Action.LOGIN_PORTAL, device=device, attempt="a")
@@ -142,7 +130,7 @@ def test_G5_T2_a_temporary_device_answers_no_fresh_factor_for_a_sensitive_change
 def test_G5_T2_an_expired_passcode_answers_nothing_at_login(support_agent):
     user = UserFactory(device=False)
     with time_machine.travel(START, tick=False) as traveller:
-        passcode = passcode_for(user, support_agent)
+        passcode = passcode_give(user, support_agent)
         traveller.shift(timedelta(days=13))
         client = Client()
         response = passcode_login(client, user, passcode)
@@ -158,7 +146,7 @@ def test_G5_T2_an_expired_passcode_answers_nothing_at_login(support_agent):
 def test_G5_O3_with_only_a_passcode_an_email_change_goes_to_the_security_team(support_agent):
     user = UserFactory(device=False, email="on-record@example.com")
     with time_machine.travel(START, tick=False):
-        passcode = passcode_for(user, support_agent)
+        passcode = passcode_give(user, support_agent)
         client = Client()
         passcode_login(client, user, passcode)
         page = client.get(reverse("settings:email"))
