@@ -104,12 +104,13 @@ def security_email_send(
     if not recipient:
         return False
     subject, first = event.value
-    lines = first.format(
-        username=user.username,
-        when=moment_text(timezone.now()),
-        address=client.ip_address or "unknown",
+    values = {
+        "username": user.username,
+        "when": moment_text(timezone.now()),
+        "address": client.ip_address or "unknown",
         **facts,
-    )
+    }
+    subject, lines = subject.format(**values), first.format(**values)
     body = f"{lines}\n\n{IF_NOT_YOU}\n"
     transaction.on_commit(
         lambda: send_mail(f"SLS Portal: {subject}", body, None, [recipient]), robust=True
