@@ -13,6 +13,7 @@ class SecurityTeamRequest(models.Model):
     class Kind(models.TextChoices):
         BANK_INSTRUCTIONS = "bank_instructions", "Bank instructions"
         EMAIL = "email", "E-mail address"
+        ADDRESS = "address", "Address of record"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the Security Team"

@@ -64,6 +64,16 @@ class SecurityEmail(Enum):
         "address {address}. The Security Team will call you on the telephone number on "
         "record before anything is changed.",
     )
+    ADDRESS_CHANGED = (
+        "The address of record of your user was changed",
+        "The postal address of record of your user {username} was changed on {when} from "
+        "address {address}; replacement security devices now ship to {shipping}.",
+    )
+    DEVICE_ORDERED = (
+        "A replacement security device was ordered",
+        "A replacement Digital Security Card+ was ordered for your user {username} on {when} "
+        "from address {address}, shipping to {shipping}, the address of record.",
+    )
     DEVICE_REPORTED = (
         "Your security device was reported lost or damaged",
         "Your security device {device} was reported {state} on {when}: it no longer works "
@@ -94,12 +104,13 @@ def security_email_send(
     if not recipient:
         return False
     subject, first = event.value
-    lines = first.format(
-        username=user.username,
-        when=moment_text(timezone.now()),
-        address=client.ip_address or "unknown",
+    values = {
+        "username": user.username,
+        "when": moment_text(timezone.now()),
+        "address": client.ip_address or "unknown",
         **facts,
-    )
+    }
+    subject, lines = subject.format(**values), first.format(**values)
     body = f"{lines}\n\n{IF_NOT_YOU}\n"
     transaction.on_commit(
         lambda: send_mail(f"SLS Portal: {subject}", body, None, [recipient]), robust=True

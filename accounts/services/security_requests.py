@@ -1,6 +1,7 @@
-"""The Security Team's queue (O3): changes an opted-out client asked for wait here until a
-member of the team has called the client, then are approved (and applied) or rejected.
-Applying lives here too, so that self-service and approval change rows the same way."""
+"""The Security Team's queue (O3, G4): changes an opted-out client, or a client holding no
+permanent device, asked for wait here until a member of the team has called the client,
+then are approved (and applied) or rejected. Applying lives here too, so that
+self-service and approval change rows the same way."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ..bank_validators import compact
 from ..client_info import ClientInfo
 from ..models import AuditEventType, AuditOutcome, BankInstruction, SecurityTeamRequest, User
+from .addresses import Address, address_apply
 from .audit import audit_record
 
 DECIDE_PERMISSION = "accounts.decide_securityteamrequest"
@@ -46,12 +48,15 @@ def security_request_approve(
 ) -> SecurityTeamRequest:
     """The client confirmed the change by phone: apply it as it was asked for."""
     request = _pending_locked(request, agent)
+    user, payload = request.user, request.payload
     if request.kind == SecurityTeamRequest.Kind.BANK_INSTRUCTIONS:
         bank_instructions_apply(
-            user=request.user, details=BankDetails(**request.payload), actor=agent, client=client
+            user=user, details=BankDetails(**payload), actor=agent, client=client
         )
+    elif request.kind == SecurityTeamRequest.Kind.ADDRESS:
+        address_apply(user=user, address=Address(**payload), actor=agent, client=client)
     else:
-        email_apply(user=request.user, email=request.payload["email"], actor=agent, client=client)
+        email_apply(user=user, email=payload["email"], actor=agent, client=client)
     return _decide(request, SecurityTeamRequest.Status.APPROVED, agent, client, note)
 
 

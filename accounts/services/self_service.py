@@ -1,9 +1,10 @@
-"""Bank instructions and e-mail changes made by the client (O3, KB1131): applied at once
-for an enrolled account, after a fresh answer from a permanent device; for an opted-out
-account the same answer only queues the change for the Security Team, who call the client
-first. A user who holds no permanent device (the card is lost: only a temporary passcode or
-online card) cannot approve these at all (the assurance table, G1): the change is queued for
-the Security Team, and the address of record is told by e-mail."""
+"""Bank instructions, e-mail and address-of-record changes made by the client (O3, G4,
+KB1131): applied at once for an enrolled account, after a fresh answer from a permanent
+device; for an opted-out account the same answer only queues a bank or e-mail change for
+the Security Team, who call the client first. A user who holds no permanent device (the
+card is lost: only a temporary passcode or online card) cannot approve these at all (the
+assurance table, G1): the change is queued for the Security Team, and the address of
+record is told by e-mail."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 from ..client_info import ClientInfo
 from ..models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
 from ..permissions import Feature, account_permissions
+from .addresses import NOT_A_CLIENT, Address, address_check
 from .audit import audit_record
 from .notifications import SecurityEmail, security_email_send
-from .security_requests import BankDetails, bank_instructions_apply, email_apply
+from .security_requests import BankDetails, address_apply, bank_instructions_apply, email_apply
 from .sls import NOT_PRIMARY
 
 ALREADY_PENDING = "A change of your {what} is already waiting for the Security Team."
@@ -70,6 +72,28 @@ def email_change(
     kind = SecurityTeamRequest.Kind.EMAIL
     return ChangeOutcome(
         applied=False, request=_queue(user, account, kind, {"email": email}, client)
+    )
+
+
+@transaction.atomic
+def client_address_change(
+    *, user: User, address: Address, fresh_factor: FreshFactor | None, client: ClientInfo
+) -> ChangeOutcome:
+    """A new address of record for the user's client, where a replacement device ships
+    (G4): applied after a fresh answer from a permanent device; queued for the Security
+    Team, who call the client first, when the user holds none (a lost card: only a
+    temporary passcode or online card). Either way the address is checked first."""
+    self_service = change_route(user=user, action=Action.CHANGE_ADDRESS, fresh_factor=fresh_factor)
+    if user.client_id is None:
+        raise ValidationError(NOT_A_CLIENT)
+    address_check(address)
+    account = _locked_account(user)
+    if self_service:
+        address_apply(user=user, address=address, actor=user, client=client)
+        return ChangeOutcome(applied=True)
+    kind = SecurityTeamRequest.Kind.ADDRESS
+    return ChangeOutcome(
+        applied=False, request=_queue(user, account, kind, asdict(address), client)
     )
 
 

@@ -1,6 +1,7 @@
-"""Ordering a DSC+ from the SLS page (T5) and its activation three weeks after shipment at
-the latest (T6). A card is taken from inventory and shipped at once, so the order is
-placed and shipped in one transaction: the confirmation can give real dates."""
+"""Ordering a DSC+ from the SLS page (T5), shipped to the address of record only (G4), and
+its activation three weeks after shipment at the latest (T6). A card is taken from
+inventory and shipped at once, so the order is placed and shipped in one transaction: the
+confirmation can give real dates."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.models import Account, AuditEventType, AuditOutcome, User
+from accounts.models import Account, AuditEventType, AuditOutcome, Client, User
 from accounts.services.addresses import Address
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
 
+from ..assurance import Action
 from ..delivery import auto_activation_at, delivery_estimate
 from ..models import Authenticator, DeviceOrder, SecurityDevice
 from ..order_selectors import dsc_plus_eligibility, hold_accounts
+from .fresh_factor import FreshFactor, fresh_factor_require
 from .inventory import pin_encrypted
 from .temporary import temporary_devices_end
 
@@ -28,25 +31,37 @@ OUT_OF_STOCK = (
 )
 ALREADY_ORDERED = "This request was already submitted: your DSC+ is on its way."
 WRONG_ACCOUNT = "Choose one of your own accounts to hold the USD 20 deposit."
-ADDRESS_INCOMPLETE = "A complete shipping address is needed."
+ADDRESS_INCOMPLETE = (
+    "We have no complete address of record for you: add it with Change Address first."
+)
 RETIRED_STATES = (Authenticator.State.ACTIVE, Authenticator.State.SHIPPED)
 
 
 @transaction.atomic
 def device_order_place(
-    *, user: User, address: Address, pin: str, hold_account_id: int, client: ClientInfo
+    *,
+    user: User,
+    pin: str,
+    hold_account_id: int,
+    fresh_factor: FreshFactor | None,
+    client: ClientInfo,
 ) -> DeviceOrder:
-    """Take an in-stock DSC+, set the client's PIN on it, ship it to `address` and hold
-    USD 20 on one of the client's accounts. Orders of one user are serialised on the user
-    row; a second submission finds the first order and creates nothing."""
+    """Take an in-stock DSC+, set the client's PIN on it, ship it to the client's address
+    of record and hold USD 20 on one of the client's accounts, after a fresh answer for
+    the order (G4: any active device within its window, the online card of a client whose
+    card is lost). The address is read here, under the lock of the client record, never
+    taken from the caller: a session thief cannot send the card elsewhere, and an address
+    change (G4) commits wholly before or after the order. Orders of one user are
+    serialised on the user row; a second submission finds the first order and creates
+    nothing. The address of record hears of the order by e-mail."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    fresh_factor_require(fresh_factor, user=user, action=Action.ORDER_REPLACEMENT)
     eligibility = dsc_plus_eligibility(user)
     if not eligibility.allowed:
         if DeviceOrder.objects.filter(user=user, status__in=_OPEN).exists():
             raise ValidationError(ALREADY_ORDERED)
         raise ValidationError(eligibility.reason)
-    if not address.complete:
-        raise ValidationError(ADDRESS_INCOMPLETE)
+    address = _address_of_record(user)
     account = hold_accounts(user).filter(pk=hold_account_id).first()
     if account is None:
         raise ValidationError(WRONG_ACCOUNT)
@@ -70,6 +85,7 @@ def device_order_place(
         order,
         account=account.number,
         replaces=eligibility.replaces.serial if eligibility.replaces else "",
+        country=address.country,
     )
     _audit(
         user,
@@ -79,7 +95,19 @@ def device_order_place(
         estimated_delivery=order.estimated_delivery.isoformat(),
         auto_activate_at=order.auto_activate_at.isoformat(),
     )
+    security_email_send(
+        user=user, event=SecurityEmail.DEVICE_ORDERED, client=client, shipping=address.masked
+    )
     return order
+
+
+def _address_of_record(user: User) -> Address:
+    """The client's address of record, its row locked until the order commits."""
+    record = Client.objects.select_for_update().filter(pk=user.client_id).first()
+    address = Address.of(record) if record is not None else None
+    if address is None or not address.complete:
+        raise ValidationError(ADDRESS_INCOMPLETE)
+    return address
 
 
 def device_order_activate(

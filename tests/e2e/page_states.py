@@ -8,14 +8,18 @@ their own browser tests."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from accounts.client_info import SYSTEM
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
 from devices.models import DeviceShare
+from devices.services.temporary import device_report, online_card_issue
+from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.devices.ib_key_app import install_app
 from tests.devices.sharing_helpers import (
     answer_card,
@@ -26,7 +30,14 @@ from tests.devices.sharing_helpers import (
 from tests.devices.temporary_helpers import login_with, passcode_give
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from tests.login_helpers import full_login, post_login
-from tests.orders.helpers import NEW_PIN, place, rich_client_user, stock_card
+from tests.orders.helpers import (
+    NEW_PIN,
+    US_ADDRESS,
+    address_set,
+    place,
+    rich_client_user,
+    stock_card,
+)
 from tests.withdrawals.helpers import review, withdraw
 
 
@@ -123,10 +134,31 @@ def order_page(step: str) -> Callable[[], tuple[Client, str]]:
             pin = {"pin": NEW_PIN, "pin_again": NEW_PIN, "hold_account": user.account_id}
             client.post(reverse("dsc_plus:pin"), pin)
         if step == "confirmation":
-            client.post(reverse("dsc_plus:summary"))
+            summary = client.get(reverse("dsc_plus:summary"))
+            client.post(reverse("dsc_plus:summary"), fresh_factor_fields(summary))
         return client, reverse(f"dsc_plus:{step}")
 
     return setup
+
+
+def address_change_queued() -> tuple[Client, str]:
+    """Change Address for a client on the online card (G4): the Security Team route, with a
+    change already waiting."""
+    agent = support_agent()
+    user = UserFactory(device="dsc_plus", account__equity=Decimal("5000"))
+    address_set(user, US_ADDRESS)
+    lost = user.securitydevice_set.get().authenticator
+    device_report(authenticator=lost, state="lost", agent=agent, client=SYSTEM)
+    code = passcode_give(user, agent, reason="lost")
+    assert (
+        login_with(Client(), user, DEFAULT_PASSWORD, "temporary_passcode", code).status_code == 302
+    )
+    online_card_issue(user=user, client=SYSTEM)
+    client = Client()
+    assert login_with(client, user, DEFAULT_PASSWORD, "online_card").status_code == 302
+    paris = {"address_line": "5 Rue de Rivoli", "city": "Paris", "postal_code": "75001"}
+    client.post(reverse("dsc_plus:address_change"), {**paris, "country": "FR"})
+    return client, reverse("dsc_plus:address_change")
 
 
 def withdrawal_page(step: str) -> Callable[[], tuple[Client, str]]:
@@ -196,6 +228,7 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "order start": order_page("start"),
     "order address": order_page("address"),
     "order address change": order_page("address_change"),
+    "order address change queued": address_change_queued,
     "order pin": order_page("pin"),
     "order summary": order_page("summary"),
     "order confirmation": order_page("confirmation"),

@@ -1,5 +1,6 @@
-"""The DSC+ order in Chromium (T5, T6): from the SLS page through Change Address, PIN and
-deposit account, the summary and its Back button, to the confirmation with the estimated
+"""The DSC+ order in Chromium (T5, T6, G4): from the SLS page through Change Address (with
+the card's fresh answer), PIN and deposit account, the summary and its Back button and the
+card's answer, to the confirmation with the estimated
 dates; then the delivered card, played by the keypad simulator with the new PIN, is
 activated early from the SLS page."""
 
@@ -13,7 +14,15 @@ from devices.models import DeviceOrder
 from tests.factories import DEFAULT_PASSWORD
 from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
-from .helpers import device_step, expect_welcome, keypad_response, log_in
+from .helpers import (
+    challenge_of,
+    device_step,
+    expect_welcome,
+    keypad_response,
+    log_in,
+    printed_codes,
+    serial_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +55,13 @@ def test_T5_T6_dsc_plus_wizard_through_confirmation_and_early_activation(page: P
     page.get_by_label("City").fill("New York")
     page.get_by_label("Postal code").fill("10118")
     page.get_by_label("Country").select_option("US")
+    # The address of record changes with a fresh answer from the permanent card (G4).
+    card = page.context.new_page()
+    codes = printed_codes(card, live_server.url, serial_of(user, "scc"), challenge_of(page))
+    card.close()
+    page.get_by_label("Codes from your card", exact=True).fill(codes)
     page.get_by_role("button", name="Save address").click()
+    expect(page.get_by_text("Your address of record has been updated.")).to_be_visible()
     expect(page.get_by_test_id("shipping-address")).to_contain_text("350 Fifth Avenue")
     page.get_by_role("button", name="Continue").click()
 
@@ -60,7 +75,8 @@ def test_T5_T6_dsc_plus_wizard_through_confirmation_and_early_activation(page: P
     expect(page.get_by_text("350 Fifth Avenue")).to_be_visible()
     page.get_by_role("link", name="Back").click()
     fill_pin_step(page)
-    page.get_by_role("button", name="Continue").click()
+    # Placing the order takes a fresh answer too (G4).
+    device_step(page, live_server.url, user, "scc")
 
     expect(page.get_by_role("heading", name="Your DSC+ is on its way")).to_be_visible()
     order = DeviceOrder.objects.get(user=user)

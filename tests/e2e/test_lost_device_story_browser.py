@@ -1,9 +1,9 @@
 """The whole lost-device story in real Chromium (T1-T6): a client calls to say their DSC+
 is lost; the support agent marks it lost and issues a temporary passcode in the admin; the
 client logs in with the passcode, prints the online security card, logs in with the card,
-orders a replacement DSC+; the replacement activates by itself three weeks after shipment,
-the temporary devices stop working, and the new card logs in. Every step is in the audit
-trail."""
+orders a replacement DSC+ to the address of record, answering the online card (G4); the
+replacement activates by itself three weeks after shipment, the temporary devices stop
+working, and the new card logs in. Every step is in the audit trail."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import AuditEvent, AuditEventType
+from accounts.models import AuditEvent, AuditEventType, User
 from devices.models import Authenticator, DeviceOrder, SecurityDevice
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.orders.helpers import NEW_PIN, US_ADDRESS, stock_card
@@ -62,11 +62,12 @@ def agent_issues_passcode(page: Page, base: str, agent) -> str:
     page.get_by_role("link", name="Users", exact=True).click()
     page.get_by_role("link", name="carol", exact=True).click()
     page.get_by_role("link", name="Issue temporary passcode").click()
-    page.get_by_label("Date of birth").check()
-    page.get_by_label("Identification document type and number").check()
+    carol = User.objects.get(username="carol")
+    page.get_by_label("Date of birth").fill(carol.client.date_of_birth.isoformat())
+    page.get_by_label("Identification document number").fill(carol.client.id_document_number)
     page.get_by_label("Device lost").check()
-    page.get_by_label("I verified the caller's identity by telephone").check()
-    page.get_by_role("button", name="Issue temporary passcode").click()
+    page.get_by_label("I am on the telephone with the caller").check()
+    page.get_by_role("button", name="Check and issue temporary passcode").click()
     code = page.get_by_label("Temporary passcode").inner_text().strip()
     log_out(page)
     return code
@@ -91,7 +92,7 @@ def log_in_with_online_card(page: Page, base: str, printed: dict[str, str]) -> N
     page.get_by_role("button", name="Continue").click()
 
 
-def order_replacement(page: Page) -> None:
+def order_replacement(page: Page, printed: dict[str, str]) -> None:
     page.get_by_role("link", name="Settings: Secure Login System").click()
     page.get_by_role("link", name="Request Physical Device").click()
     page.get_by_role("link", name="Request Physical Device").click()
@@ -101,6 +102,15 @@ def order_replacement(page: Page) -> None:
     page.get_by_label("PIN again").fill(NEW_PIN)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Summary of your request")).to_be_visible()
+    expect(page.get_by_test_id("shipping-address")).to_contain_text(US_ADDRESS.address_line)
+    # The order is answered with the online card (G4).
+    card = SecurityDevice.objects.get(authenticator__kind="online_card")
+    page.get_by_label("Security device").select_option(value=str(card.pk))
+    page.get_by_role("button", name="Use this device").click()
+    indexes = page.get_by_test_id("challenge-value").inner_text().strip().split(",")
+    page.get_by_label("Codes from your card", exact=True).fill(
+        "".join(printed[index] for index in indexes)
+    )
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Your DSC+ is on its way")).to_be_visible()
 
@@ -125,7 +135,7 @@ def test_T1_T3_T5_T6_lost_card_story_from_the_call_to_the_replacement(
 
     log_in_with_online_card(page, base, printed)
     expect_welcome(page, "carol")
-    order_replacement(page)
+    order_replacement(page, printed)
     log_out(page)
     order = DeviceOrder.objects.get(user=carol)
     assert order.authenticator.serial == REPLACEMENT and order.replaces == lost
@@ -175,12 +185,18 @@ def test_T1_T3_T5_T6_lost_card_story_from_the_call_to_the_replacement(
     ]
     steps = iter(story)
     assert all(step in steps for step in expected), story
-    # The two T6 notices, and the security e-mails of the passcode and the new card.
-    assert [message.to for message in mail.outbox] == [["carol@example.com"]] * 4
+    # The security e-mails of the report, the passcode, the order and the new card, and the
+    # two T6 notices.
+    assert [message.to for message in mail.outbox] == [["carol@example.com"]] * 6
     subjects = [message.subject for message in mail.outbox]
-    assert subjects[0] == "SLS Portal: A temporary passcode was issued for your user"
-    assert subjects[1].startswith("Your new security device activates on ")
-    assert subjects[2:] == [
+    assert subjects[:3] == [
+        "SLS Portal: Your security device was reported lost or damaged",
+        "SLS Portal: A temporary passcode was issued for your user",
+        "SLS Portal: A replacement security device was ordered",
+    ]
+    assert "shipping to 1 M***, 62*** Springfield, US" in mail.outbox[2].body
+    assert subjects[3].startswith("Your new security device activates on ")
+    assert subjects[4:] == [
         "Your new security device activates tomorrow",
         "SLS Portal: A security device was added to your user",
     ]

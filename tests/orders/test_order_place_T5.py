@@ -4,20 +4,24 @@ order table, the deposit and the audit trail."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from accounts.services.addresses import Address
+from devices.assurance import Action
 from devices.crypto import secret_decrypt
 from devices.models import Authenticator, DeviceOrder, SecurityDevice
 from devices.order_selectors import ONLINE_CARD_FIRST, dsc_plus_eligibility
 from devices.services.orders import (
+    ADDRESS_INCOMPLETE,
     ALREADY_ORDERED,
     OUT_OF_STOCK,
     WRONG_ACCOUNT,
@@ -28,7 +32,7 @@ from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login
 
-from .helpers import NEW_PIN, US_ADDRESS, place, rich_client_user, stock_card
+from .helpers import NEW_PIN, order_proof, place, rich_client_user, stock_card
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +117,9 @@ def test_T5_another_clients_account_cannot_hold_the_deposit(rich_user, card):
     with pytest.raises(ValidationError) as refused:
         device_order_place(
             user=rich_user,
-            address=US_ADDRESS,
             pin=NEW_PIN,
             hold_account_id=stranger.pk,
+            fresh_factor=order_proof(rich_user),
             client=SYSTEM,
         )
     assert refused.value.messages == [WRONG_ACCOUNT]
@@ -126,18 +130,63 @@ def test_T5_deposit_may_sit_on_another_account_of_the_same_client(rich_user, car
     second = UserFactory(client=rich_user.client, device="scc", primary=True)
     order = device_order_place(
         user=rich_user,
-        address=US_ADDRESS,
         pin=NEW_PIN,
         hold_account_id=second.account_id,
+        fresh_factor=order_proof(rich_user),
         client=SYSTEM,
     )
     assert order.hold_account == second.account
 
 
-def test_T5_incomplete_address_is_refused(rich_user, card):
-    with pytest.raises(ValidationError):
+def test_G4_T5_incomplete_address_of_record_is_refused(rich_user, card):
+    with pytest.raises(ValidationError) as refused:
         place(rich_user, address=Address("1 Main Street", "", "62701", "US"))
+    assert refused.value.messages == [ADDRESS_INCOMPLETE]
     assert not DeviceOrder.objects.exists()
+
+
+def test_G4_T5_the_order_ships_to_the_address_of_record_read_at_placing(
+    rich_user, card, mailoutbox, django_capture_on_commit_callbacks
+):
+    london = Address("10 Downing Street", "London", "SW1A 2AA", "GB")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(rich_user, address=london)
+    assert (order.address_line, order.city, order.postal_code, order.address_country) == (
+        "10 Downing Street",
+        "London",
+        "SW1A 2AA",
+        "GB",
+    )
+    event = AuditEvent.objects.get(event_type=AuditEventType.DEVICE_ORDERED)
+    assert event.detail["country"] == "GB"
+    (mail,) = mailoutbox
+    assert mail.to == [rich_user.client.email]
+    assert "replacement security device was ordered" in mail.subject
+    assert "shipping to 10***, SW*** London, GB" in mail.body
+    assert "Downing" not in mail.body and "SW1A 2AA" not in mail.body
+
+
+def test_G4_T5_no_fresh_answer_no_order(
+    rich_user, card, mailoutbox, django_capture_on_commit_callbacks
+):
+    proof = order_proof(rich_user)
+    for refused_proof in (
+        None,
+        replace(proof, action=Action.CHANGE_ADDRESS),
+        replace(proof, user_id=proof.user_id + 1000),
+        replace(proof, verified_at=proof.verified_at - timedelta(minutes=6)),
+    ):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+            device_order_place(
+                user=rich_user,
+                pin=NEW_PIN,
+                hold_account_id=rich_user.account_id,
+                fresh_factor=refused_proof,
+                client=SYSTEM,
+            )
+    card.refresh_from_db()
+    assert card.state == Authenticator.State.IN_STOCK
+    assert not DeviceOrder.objects.exists() and not mailoutbox
 
 
 def test_T5_ineligible_user_cannot_place_an_order(db, card):

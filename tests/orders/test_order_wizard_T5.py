@@ -8,9 +8,16 @@ import pytest
 from django.urls import reverse
 
 from accounts.dates import day_text
-from accounts.models import AuditEvent, AuditEventType
+from accounts.models import (
+    AuditEvent,
+    AuditEventType,
+    Client,
+    LoginFailure,
+    SecurityTeamRequest,
+)
 from devices.models import Authenticator, DeviceOrder
 from devices.order_views import WIZARD_KEY
+from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login
 
@@ -18,9 +25,32 @@ from .helpers import NEW_PIN, stock_card
 
 pytestmark = pytest.mark.django_db
 
+PARIS = {
+    "address_line": "5 Rue de Rivoli",
+    "city": "Paris",
+    "postal_code": "75001",
+    "country": "FR",
+}
+
 
 def url(name: str) -> str:
     return reverse(f"dsc_plus:{name}")
+
+
+def failures(user, step: str) -> int:
+    """Failed answers counted towards the L3 lockout for `step`."""
+    counted = LoginFailure.objects.filter(user=user).count()
+    audited = AuditEvent.objects.filter(
+        subject=user, event_type=AuditEventType.LOGIN_FAILED, detail__step=step
+    ).count()
+    assert counted == audited
+    return counted
+
+
+def place_at_summary(portal, *, right: bool = True, **extra):
+    """Open the summary (a new challenge) and Continue with the device's answer."""
+    page = portal.get(url("summary"))
+    return portal.post(url("summary"), fresh_factor_fields(page, right=right), **extra)
 
 
 def through_pin_step(portal, account_id) -> None:
@@ -47,7 +77,8 @@ def test_T5_wizard_through_confirmation(portal, rich_user, card):
     body = summary.content.decode()
     assert rich_user.account.number in body and NEW_PIN not in body
     assert url("pin") in body  # Back
-    placed = portal.post(url("summary"))
+    assert summary.context["fresh_factor"]["device"].authenticator.kind == "scc"
+    placed = place_at_summary(portal)
     assert placed["Location"] == url("confirmation")
     confirmation = portal.get(url("confirmation"))
     order = DeviceOrder.objects.get()
@@ -66,8 +97,9 @@ def test_T5_back_from_the_summary_keeps_the_choices(portal, rich_user, card):
 def test_T5_second_submission_creates_nothing(portal, rich_user, card):
     stock_card()
     through_pin_step(portal, rich_user.account_id)
-    portal.post(url("summary"))
-    replay = portal.post(url("summary"), follow=True)
+    answered = fresh_factor_fields(portal.get(url("summary")))
+    portal.post(url("summary"), answered)
+    replay = portal.post(url("summary"), answered, follow=True)
     assert replay.status_code == 200
     assert "already submitted" in replay.content.decode()
     assert DeviceOrder.objects.count() == 1
@@ -76,7 +108,7 @@ def test_T5_second_submission_creates_nothing(portal, rich_user, card):
 
 def test_T5_back_button_after_confirmation_shows_the_open_order(portal, rich_user, card):
     through_pin_step(portal, rich_user.account_id)
-    portal.post(url("summary"))
+    place_at_summary(portal)
     for step in ("summary", "pin", "address"):
         page = portal.get(url(step), follow=True)
         assert page.status_code == 200
@@ -89,11 +121,11 @@ def test_T5_same_session_submitted_twice_at_once_is_a_clear_message(portal, rich
     stock_card()
     through_pin_step(portal, rich_user.account_id)
     saved = dict(portal.session[WIZARD_KEY])
-    portal.post(url("summary"))
+    place_at_summary(portal)
     session = portal.session
     session[WIZARD_KEY] = saved
     session.save()
-    second = portal.post(url("summary"), follow=True)
+    second = place_at_summary(portal, follow=True)
     assert "already submitted" in second.content.decode()
     assert DeviceOrder.objects.count() == 1
 
@@ -128,28 +160,83 @@ def test_T5_summary_without_the_earlier_steps_goes_back_to_the_start(portal, car
 
 def test_T5_no_card_in_stock_is_a_clear_message(portal, rich_user):
     through_pin_step(portal, rich_user.account_id)
-    page = portal.post(url("summary"))
+    page = place_at_summary(portal)
     assert page.status_code == 200
     assert "No Digital Security Card+ is in stock" in page.content.decode()
     assert not DeviceOrder.objects.exists()
     assert WIZARD_KEY in portal.session
 
 
-def test_T5_change_address_is_validated_and_audited(portal, rich_user):
-    page = portal.post(
-        url("address_change"),
-        {
-            "address_line": "5 Rue de Rivoli",
-            "city": "Paris",
-            "postal_code": "75001",
-            "country": "FR",
-        },
+def test_G4_T5_summary_without_a_fresh_answer_orders_nothing(portal, rich_user, card):
+    through_pin_step(portal, rich_user.account_id)
+    bare = portal.post(url("summary"))
+    wrong = place_at_summary(portal, right=False)
+    assert bare.status_code == wrong.status_code == 200
+    assert wrong.context["fresh_factor"]["failed"]
+    assert not DeviceOrder.objects.exists()
+    card.refresh_from_db()
+    assert card.state == Authenticator.State.IN_STOCK
+    assert failures(rich_user, "order_replacement") == 2
+    assert WIZARD_KEY in portal.session
+    assert place_at_summary(portal)["Location"] == url("confirmation")
+
+
+def test_G4_T5_summary_ships_to_the_address_of_record_as_it_is_when_placed(portal, rich_user, card):
+    through_pin_step(portal, rich_user.account_id)
+    Client.objects.filter(pk=rich_user.client_id).update(
+        address_line="5 Rue de Rivoli", city="Paris", postal_code="75001", address_country="FR"
     )
-    assert page["Location"] == url("address")
+    page = portal.get(url("summary"))
+    assert "5 Rue de Rivoli" in page.content.decode()
+    place_at_summary(portal)
+    order = DeviceOrder.objects.get()
+    assert (order.address_line, order.address_country) == ("5 Rue de Rivoli", "FR")
+
+
+def test_G4_T5_a_forged_address_in_the_wizard_session_is_ignored(portal, rich_user, card):
+    through_pin_step(portal, rich_user.account_id)
+    session = portal.session
+    session[WIZARD_KEY] = {
+        **session[WIZARD_KEY],
+        "address": {"address_line": "1 Thief Road", "city": "Elsewhere", "postal_code": "99999"},
+    }
+    session.save()
+    place_at_summary(portal)
+    assert DeviceOrder.objects.get().address_line == "1 Main Street"
+
+
+def test_G4_T5_change_address_with_a_fresh_answer_is_applied_audited_and_mailed(
+    portal, rich_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = portal.get(url("address_change"))
+    assert page.context["fresh_factor"]["device"].authenticator.kind == "scc"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = portal.post(url("address_change"), {**PARIS, **fresh_factor_fields(page)})
+    assert done["Location"] == url("address")
     rich_user.client.refresh_from_db()
     assert (rich_user.client.city, rich_user.client.address_country.code) == ("Paris", "FR")
     event = AuditEvent.objects.get(event_type=AuditEventType.ADDRESS_CHANGED)
     assert event.detail == {"from_country": "US", "to_country": "FR"}
+    assert event.actor == rich_user
+    (mail,) = mailoutbox
+    assert "address of record" in mail.subject and "5 R***, 75*** Paris, FR" in mail.body
+    assert not SecurityTeamRequest.objects.exists()
+
+
+@pytest.mark.parametrize("right", [False, None])
+def test_G4_T5_change_address_without_a_right_fresh_answer_changes_nothing(
+    portal, rich_user, right, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = portal.get(url("address_change"))
+    answer = {} if right is None else fresh_factor_fields(page, right=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = portal.post(url("address_change"), {**PARIS, **answer})
+    assert refused.status_code == 200 and refused.context["fresh_factor"]["failed"]
+    rich_user.client.refresh_from_db()
+    assert rich_user.client.city == "Springfield"
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.ADDRESS_CHANGED).exists()
+    assert not SecurityTeamRequest.objects.exists() and not mailoutbox
+    assert failures(rich_user, "change_address") == 1
 
 
 @pytest.mark.parametrize(
