@@ -14,11 +14,14 @@ from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
 from devices.crypto import secret_decrypt
 from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
-from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
+from devices.assurance import Action
+from devices.flows.device_step import step_devices
+from devices.models import IbKeyActivation, PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
+from devices.services.challenges import challenge_open_for
 from devices.services.push import push_create
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.login_helpers import push_login_verify
+from tests.login_helpers import card_answer, push_login_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +39,45 @@ def app_url(installation_id: str, name: str = "app", *args) -> str:
     return reverse(f"phone:{name}", args=[installation_id, *args])
 
 
-def send_code(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
-    data = {
-        "username": user.username,
-        "password": password,
-        "country": "GB",
-        "national_number": "7400123456",
-    }
+def start(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
+    """User name and password typed into the app."""
+    data = {"username": user.username, "password": password}
     return client.post(app_url(installation_id, "activation_start"), data)
+
+
+def shown_challenge(user: User):
+    """The device challenge the app shows for the user's pending activation (G2)."""
+    activation = IbKeyActivation.objects.filter(user=user, used_at__isnull=True).latest("pk")
+    device = activation.asked_device
+    return device, challenge_open_for(
+        device=device, attempt=activation.attempt, purpose=Action.ACTIVATE_IB_KEY
+    )
+
+
+def answer(client: Client, installation_id: str, user: User, response: str | None = None):
+    """The response of the user's security device, typed into the app (G2)."""
+    device, challenge = shown_challenge(user)
+    data = {
+        "device": device.pk,
+        "challenge": challenge.pk,
+        "response": card_answer(device, challenge.value) if response is None else response,
+    }
+    return client.post(app_url(installation_id, "activation_answer"), data)
+
+
+def give_number(client: Client, installation_id: str, number: str = "7400123456"):
+    data = {"country": "GB", "national_number": number}
+    return client.post(app_url(installation_id, "activation_number"), data)
+
+
+def send_code(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
+    """Password, the device's answer when the user holds a permanent device, the number."""
+    response = start(client, installation_id, user, password)
+    if response.status_code != 302:
+        return response
+    if step_devices(user, Action.ACTIVATE_IB_KEY):
+        assert answer(client, installation_id, user).status_code == 302
+    return give_number(client, installation_id)
 
 
 def enter_code(client: Client, installation_id: str, pin: str = APP_PIN, **extra):
@@ -85,7 +119,7 @@ def test_K1_activation_through_the_app_pages(client, phone):
     page = client.get(start["Location"])
 
     assert [message.to for message in sent] == ["+447400123456"]
-    assert page.context["pending"]["number"] == "+447400123456"
+    assert page.context["pending"].activation.phone_number == "+447400123456"
     assert b"inbox/?number=%2B447400123456" in page.content
     finish = enter_code(client, phone, biometrics="on")
     page = client.get(finish["Location"])
