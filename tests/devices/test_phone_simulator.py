@@ -16,12 +16,12 @@ from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
 from devices.assurance import Action
 from devices.flows.device_step import step_devices
-from devices.models import IbKeyActivation, PhoneAppInstallation, PushRequest, SecurityDevice
+from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
-from devices.services.challenges import challenge_open_for
 from devices.services.push import push_create
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.login_helpers import card_answer, push_login_verify
+from tests.devices.ib_key_app import device_response, shown_challenge
+from tests.login_helpers import push_login_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -45,22 +45,13 @@ def start(client: Client, installation_id: str, user: User, password: str = DEFA
     return client.post(app_url(installation_id, "activation_start"), data)
 
 
-def shown_challenge(user: User):
-    """The device challenge the app shows for the user's pending activation (G2)."""
-    activation = IbKeyActivation.objects.filter(user=user, used_at__isnull=True).latest("pk")
-    device = activation.asked_device
-    return device, challenge_open_for(
-        device=device, attempt=activation.attempt, purpose=Action.ACTIVATE_IB_KEY
-    )
-
-
 def answer(client: Client, installation_id: str, user: User, response: str | None = None):
     """The response of the user's security device, typed into the app (G2)."""
     device, challenge = shown_challenge(user)
     data = {
         "device": device.pk,
         "challenge": challenge.pk,
-        "response": card_answer(device, challenge.value) if response is None else response,
+        "response": device_response(device, challenge, APP_PIN) if response is None else response,
     }
     return client.post(app_url(installation_id, "activation_answer"), data)
 
