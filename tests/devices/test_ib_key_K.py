@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from devices.assurance import Action
 from devices.crypto import secret_decrypt
+from devices.flows.device_step import step_devices
 from devices.gateways.locmem import sent
 from devices.models import (
     Authenticator,
@@ -24,8 +26,6 @@ from devices.models import (
 )
 from devices.ocra import ocra_response
 from devices.services.ib_key import approval_message
-from devices.assurance import Action
-from devices.flows.device_step import step_devices
 from devices.services.ib_key_activation import (
     ib_key_activation_answer,
     ib_key_activation_finish,

@@ -11,16 +11,16 @@ from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from devices.assurance import Action
 from devices.crypto import secret_decrypt
+from devices.flows.device_step import step_devices
 from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
-from devices.assurance import Action
-from devices.flows.device_step import step_devices
 from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
 from devices.services.push import push_create
-from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.devices.ib_key_app import device_response, shown_challenge
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import push_login_verify
 
 pytestmark = pytest.mark.django_db
