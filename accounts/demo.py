@@ -148,6 +148,8 @@ DEMO_CLIENTS = [
             "residence_country": "GB",
             "id_document_type": "passport",
             "id_document_number": "533401372",
+            # On record from the application: the only number E1 may confirm (G2).
+            "mobile_number": "+447400900461",
         },
         "account": {"number": "U7000001", "title": "Henry Hall", "equity": "5000.00"},
         "users": ["henry"],

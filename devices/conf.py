@@ -16,6 +16,8 @@ IB_KEY_SUITE = "OCRA-1:HOTP-SHA256-8:QN08"
 SMS_CODE_DIGITS = 6
 ACTIVATION_CODE_TTL = timedelta(minutes=10)
 ACTIVATION_CODE_MAX_TRIES = 5
+# A pending IB Key activation (password, device answer, number, code) lasts this long.
+IB_KEY_ACTIVATION_TTL = timedelta(minutes=15)
 # A new SMS code or a voice call per login at most this often, and this many per attempt.
 RESEND_INTERVAL = timedelta(seconds=30)
 RESENDS_PER_ATTEMPT = 5

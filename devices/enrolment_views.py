@@ -29,6 +29,7 @@ from .enrolment_forms import EnrolmentCodeForm, MobileNumberForm
 from .kinds.sms import masked
 from .selectors import active_devices, is_new_applicant
 from .services.enrolment import enrolment_code_send, enrolment_complete
+from .services.on_record import CALL_CLIENT_SERVICES, numbers_on_record_masked
 
 # The number being confirmed, bound to the login attempt that typed it.
 SESSION_KEY = "sls_enrolment"
@@ -52,13 +53,20 @@ def enrolment_start_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         phone_number = form.cleaned_data["phone_number"]
         try:
-            enrolment_code_send(user=user, phone_number=phone_number)
+            enrolment_code_send(
+                user=user, phone_number=phone_number, client=ClientInfo.from_request(request)
+            )
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
             request.session[SESSION_KEY] = {"attempt": flow.attempt, "phone_number": phone_number}
             return redirect("enrolment:confirm")
-    return render(request, "devices/enrol_start.html", {"form": form})
+    context = {
+        "form": form,
+        "numbers_on_record": numbers_on_record_masked(user),
+        "call_client_services": CALL_CLIENT_SERVICES,
+    }
+    return render(request, "devices/enrol_start.html", context)
 
 
 @sensitive_post_parameters("code")
@@ -144,7 +152,9 @@ def _number_being_confirmed(request: HttpRequest, flow: LoginFlow) -> str | None
 
 def _resend(request: HttpRequest, user: User, phone_number: str) -> HttpResponse:
     try:
-        enrolment_code_send(user=user, phone_number=phone_number)
+        enrolment_code_send(
+            user=user, phone_number=phone_number, client=ClientInfo.from_request(request)
+        )
     except ValidationError as refused:
         messages.error(request, refused.message)
     else:

@@ -237,6 +237,40 @@ class ActivationCode(models.Model):
         return f"{self.get_purpose_display()} code for {self.user_id}"
 
 
+class IbKeyActivation(models.Model):
+    """An IB Key activation in progress (K1, G2), kept here and not in the app: the app
+    holds only the token whose digest is stored. Short-lived and single use; a user with a
+    permanent device answers it (stage "answer") before a number may be given."""
+
+    class Stage(models.TextChoices):
+        ANSWER = "answer", "Answer a security device"
+        NUMBER = "number", "Give the mobile number"
+        CODE = "code", "Type the code sent by SMS"
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="ib_key_activations"
+    )
+    attempt = models.CharField(max_length=64, help_text="Binds the device's challenge (D2).")
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    asked_device = models.ForeignKey(
+        SecurityDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        SecurityDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    phone_number = models.CharField(max_length=20, blank=True)
+    code = models.ForeignKey(
+        ActivationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"IB Key activation of {self.user_id} ({self.stage})"
+
+
 class OutboundMessage(models.Model):
     """A text message or voice call as the outbox gateway records it; the simulators'
     inbox reads these. Other gateways (console, file, locmem) do not touch the table."""

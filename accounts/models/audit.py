@@ -47,6 +47,10 @@ class AuditEventType(models.TextChoices):
     HOLD_RELEASED = "hold.released", "Device deposit released"
     HOLD_KEPT = "hold.kept", "Device deposit kept"
     ACCESS_REFUSED = "access.refused", "Access refused by a temporary device's window"
+    ACTIVATION_REFUSED = (
+        "device.activation_refused",
+        "New device or mobile number refused: not proven by a device or the record (G2)",
+    )
     SECOND_FACTOR_NOT_CHECKED = (
         "second_factor.not_checked",
         "Second factor not checked: the challenge was no longer open",

@@ -44,6 +44,14 @@ class Client(models.Model):
     postal_code = models.CharField(max_length=20, blank=True)
     address_country = CountryField("country of the address", blank=True)
     email = models.EmailField(blank=True)
+    mobile_number = models.CharField(
+        "mobile number on record",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+[1-9][0-9]{6,14}$", "Use E.164, e.g. +447700900123.")],
+        help_text="From the account application (E.164). Without a permanent device, only a "
+        "number on record may receive an activation code (G2).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

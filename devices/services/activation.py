@@ -45,15 +45,16 @@ def activation_code_send(
 
 @transaction.atomic
 def activation_code_redeem(
-    *, user: User, purpose: ActivationCode.Purpose, code: str
+    *, user: User, purpose: ActivationCode.Purpose, code: str, code_id: int | None = None
 ) -> ActivationCode | None:
-    """The confirmed activation, or None for a wrong, used, expired or exhausted code."""
-    activation = (
-        ActivationCode.objects.select_for_update()
-        .filter(user=user, purpose=purpose, used_at__isnull=True)
-        .order_by("-pk")
-        .first()
+    """The confirmed activation, or None for a wrong, used, expired or exhausted code.
+    `code_id` narrows it to the code a pending activation sent (K1)."""
+    codes = ActivationCode.objects.select_for_update().filter(
+        user=user, purpose=purpose, used_at__isnull=True
     )
+    if code_id is not None:
+        codes = codes.filter(pk=code_id)
+    activation = codes.order_by("-pk").first()
     now = timezone.now()
     if activation is None or now >= activation.expires_at:
         return None

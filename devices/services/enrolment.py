@@ -1,5 +1,7 @@
 """Enrolment of a new applicant (E1): a confirmed mobile number becomes an SMS device, the
-temporary device until IB Key is active (K7)."""
+temporary device until IB Key is active (K7). An applicant holds no permanent device, so
+the number must be one on record (G2, `Action.ADD_PHONE`): the password alone adds no
+phone of the thief's choosing."""
 
 from __future__ import annotations
 
@@ -16,18 +18,26 @@ from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_step_failed
 
 from .. import conf
+from ..assurance import Action
+from ..flows.device_step import step_devices
 from ..models import ActivationCode, SecurityDevice
 from ..selectors import is_new_applicant
 from .activation import activation_code_redeem, activation_code_send
 from .inventory import sms_device_add
+from .on_record import number_on_record_require
 
 ENROLMENT = ActivationCode.Purpose.ENROLMENT
 
 
-def enrolment_code_send(*, user: User, phone_number: str) -> ActivationCode:
-    """Text a confirmation code to `phone_number`, at most once per RESEND_INTERVAL per
-    user: every message costs money and lands on someone's phone, so neither a script nor
-    an impatient finger may send a stream of them."""
+def enrolment_code_send(*, user: User, phone_number: str, client: ClientInfo) -> ActivationCode:
+    """Text a confirmation code to `phone_number`, a number on record unless a permanent
+    device could answer (G2; refused and audited otherwise), at most once per
+    RESEND_INTERVAL per user: every message costs money and lands on someone's phone, so
+    neither a script nor an impatient finger may send a stream of them."""
+    if not step_devices(user, Action.ADD_PHONE):
+        number_on_record_require(
+            user=user, phone_number=phone_number, action=Action.ADD_PHONE, client=client
+        )
     wait = _send_slot_take(user)
     if wait:
         raise ValidationError(

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.client_info import ClientInfo
-from accounts.models import User
 
 from ..crypto import secret_decrypt, secret_encrypt
 from ..models import OutboundMessage, PhoneAppAccount, PhoneAppInstallation, PushRequest
@@ -50,7 +49,7 @@ def app_pin_check(*, installation: PhoneAppInstallation, pin: str) -> None:
 def app_activate(
     *,
     installation: PhoneAppInstallation,
-    user: User,
+    token: str,
     code: str,
     pin: str,
     biometrics: bool,
@@ -63,7 +62,7 @@ def app_activate(
         app_pin_check(installation=installation, pin=pin)
     private_key = app_private_key(installation)
     registration = ib_key_activation_finish(
-        user=user,
+        token=token,
         code=code,
         installation_id=installation.installation_id,
         public_key_pem=app_public_pem(private_key),

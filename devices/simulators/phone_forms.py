@@ -49,6 +49,15 @@ class InboxForm(forms.Form):
 class ActivationStartForm(forms.Form):
     username = forms.CharField(label="User name", max_length=150)
     password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+
+
+class ActivationDeviceForm(forms.Form):
+    """Another of the user's permanent devices, for a new challenge (G2)."""
+
+    device = forms.IntegerField(label="Security device", min_value=1, max_value=2**62)
+
+
+class ActivationNumberForm(forms.Form):
     country = forms.ChoiceField(label="Country", choices=_country_choices)
     national_number = forms.CharField(
         label="Mobile number (digits only)",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import phone_activation_views as activation
 from . import phone_views as views
 
 app_name = "phone"
@@ -11,17 +12,32 @@ urlpatterns = [
     path("<str:installation_id>/", views.app_view, name="app"),
     path(
         "<str:installation_id>/activation/",
-        views.activation_start_view,
+        activation.activation_start_view,
         name="activation_start",
     ),
     path(
+        "<str:installation_id>/activation/device/",
+        activation.activation_device_view,
+        name="activation_device",
+    ),
+    path(
+        "<str:installation_id>/activation/answer/",
+        activation.activation_answer_view,
+        name="activation_answer",
+    ),
+    path(
+        "<str:installation_id>/activation/number/",
+        activation.activation_number_view,
+        name="activation_number",
+    ),
+    path(
         "<str:installation_id>/activation/code/",
-        views.activation_finish_view,
+        activation.activation_finish_view,
         name="activation_finish",
     ),
     path(
         "<str:installation_id>/activation/cancel/",
-        views.activation_cancel_view,
+        activation.activation_cancel_view,
         name="activation_cancel",
     ),
     path("<str:installation_id>/push/<int:push_id>/", views.push_view, name="push"),

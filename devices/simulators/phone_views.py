@@ -1,6 +1,7 @@
 """Simulator pages of the phone: installing the IBKR Mobile app, the app itself (activation,
-notifications, Authenticate) and the SMS and voice inbox. A pending activation lives in the
-browser session, keyed by installation, as it would live in the app's memory."""
+notifications, Authenticate) and the SMS and voice inbox. The app remembers a pending
+activation's token in the browser session, keyed by installation, as it would in its memory;
+the activation itself is kept by the server (`phone_activation_views`)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_info import ClientInfo
-from accounts.models import User
-from accounts.services.throttle import throttle_attempt
-from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
 
+from ..forms import SecondFactorForm
 from ..models import OutboundMessage, PhoneAppInstallation, PushRequest
-from ..phone import phone_number_parse
-from ..services.ib_key_activation import ib_key_activation_start
+from ..services.ib_key_activation import ActivationState, ib_key_activation_state
 from ..services.push import push_pending_for_installation
 from .cards import require_simulators
 from .phone import (
     AppError,
-    app_activate,
     app_authenticate,
     inbox_messages,
     phone_install,
@@ -35,6 +32,7 @@ from .phone import (
 )
 from .phone_forms import (
     ActivationFinishForm,
+    ActivationNumberForm,
     ActivationStartForm,
     AuthenticateForm,
     InboxForm,
@@ -92,92 +90,14 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def app_view(request: HttpRequest, installation_id: str) -> HttpResponse:
     require_simulators()
-    return _app_page(request, _installation(installation_id))
-
-
-@require_POST
-def activation_start_view(request: HttpRequest, installation_id: str) -> HttpResponse:
-    """K1 first step: the server checks password and phone, and texts a code."""
-    require_simulators()
-    installation = _installation(installation_id)
-    form = ActivationStartForm(request.POST)
-    client = ClientInfo.from_request(request)
-    if form.is_valid():
-        verdict = throttle_attempt(
-            scope="password", client=client, username=form.cleaned_data["username"]
-        )
-        if not verdict.allowed:
-            form.add_error(None, throttled_message(verdict))
-            return _throttled(_app_page(request, installation, start_form=form), verdict)
-        try:
-            user = ib_key_activation_start(
-                **form.cleaned_data,
-                platform=installation.platform,
-                os_version=installation.os_version,
-                rooted=installation.rooted,
-                client=client,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            number = phone_number_parse(
-                country=form.cleaned_data["country"],
-                national_number=form.cleaned_data["national_number"],
-            )
-            _pending_set(
-                request,
-                installation,
-                {"user_id": user.pk, "username": user.username, "number": number},
-            )
-            return redirect("phone:app", installation_id)
-    return _app_page(request, installation, start_form=form)
-
-
-@require_POST
-def activation_finish_view(request: HttpRequest, installation_id: str) -> HttpResponse:
-    """K1 last step: code and PIN; the app makes its key and registers it."""
-    require_simulators()
-    installation = _installation(installation_id)
-    user = _pending_user(request, installation)
-    if user is None:
-        return redirect("phone:app", installation_id)
-    form = ActivationFinishForm(request.POST, installation=installation)
-    if form.is_valid():
-        client = ClientInfo.from_request(request)
-        verdict = throttle_attempt(scope="activation", client=client, user=user)
-        if not verdict.allowed:
-            form.add_error(None, throttled_message(verdict))
-            return _throttled(_app_page(request, installation, finish_form=form), verdict)
-        try:
-            app_activate(
-                installation=installation,
-                user=user,
-                code=form.cleaned_data["code"],
-                pin=form.cleaned_data["pin"],
-                biometrics=form.cleaned_data.get("biometrics", False),
-                client=client,
-            )
-        except (ValidationError, AppError) as error:
-            form.add_error(None, _message(error))
-        else:
-            _pending_set(request, installation, None)
-            messages.success(request, f"IB Key is active for {user.username}.")
-            return redirect("phone:app", installation_id)
-    return _app_page(request, installation, finish_form=form)
-
-
-@require_POST
-def activation_cancel_view(request: HttpRequest, installation_id: str) -> HttpResponse:
-    require_simulators()
-    _pending_set(request, _installation(installation_id), None)
-    return redirect("phone:app", installation_id)
+    return app_page(request, installation_get(installation_id))
 
 
 @require_POST
 def push_view(request: HttpRequest, installation_id: str, push_id: int) -> HttpResponse:
     """Approve a notification with PIN or biometrics, or report it ("I'm not logging in")."""
     require_simulators()
-    installation = _installation(installation_id)
+    installation = installation_get(installation_id)
     form = PushAnswerForm(request.POST, auto_id=_push_auto_id(push_id))
     if form.is_valid():
         decision, method = form.decision()
@@ -192,19 +112,19 @@ def push_view(request: HttpRequest, installation_id: str, push_id: int) -> HttpR
                 client=ClientInfo.from_request(request),
             )
         except (ValidationError, AppError) as error:
-            form.add_error(None, _message(error))
+            form.add_error(None, message_of(error))
         else:
             outcome = FRAUD_REPORTED if push.fraud_reported else OUTCOMES[push.status]
             messages.info(request, outcome)
             return redirect("phone:app", installation_id)
-    return _app_page(request, installation, answered=(push_id, form))
+    return app_page(request, installation, answered=(push_id, form))
 
 
 @require_POST
 def authenticate_view(request: HttpRequest, installation_id: str) -> HttpResponse:
     """K2's fallback: PIN and challenge in, the response to type at login out."""
     require_simulators()
-    installation = _installation(installation_id)
+    installation = installation_get(installation_id)
     form = AuthenticateForm(request.POST, installation=installation)
     display = ""
     if form.is_valid():
@@ -216,19 +136,21 @@ def authenticate_view(request: HttpRequest, installation_id: str) -> HttpRespons
             )
         except AppError as error:
             form.add_error(None, str(error))
-    return _app_page(request, installation, authenticate_form=form, display=display)
+    return app_page(request, installation, authenticate_form=form, display=display)
 
 
-def _app_page(
+def app_page(
     request: HttpRequest, installation: PhoneAppInstallation, **overrides: object
 ) -> HttpResponse:
     answered_id, answered = overrides.pop("answered", (None, None))
-    pending = request.session.get(PENDING_KEY, {}).get(installation.installation_id)
+    pending = pending_state(request, installation)
     context = {
         "installation": installation,
         "accounts": installation.accounts.order_by("username"),
         "pending": pending,
+        "answer_form": _answer_form(pending),
         "start_form": ActivationStartForm(initial={"username": request.GET.get("username", "")}),
+        "number_form": ActivationNumberForm(),
         "finish_form": ActivationFinishForm(installation=installation),
         "answered": answered,
         "pushes": [
@@ -242,7 +164,7 @@ def _app_page(
     return render(request, "simulators/phone_app.html", context)
 
 
-def _throttled(response: HttpResponse, verdict: Verdict) -> HttpResponse:
+def throttled(response: HttpResponse, verdict: Verdict) -> HttpResponse:
     """The app's page with the refusal, as 429 with Retry-After, as the server answers."""
     response.status_code = 429
     response["Retry-After"] = str(verdict.retry_after)
@@ -258,7 +180,7 @@ def _push_auto_id(push_id: int) -> str:
     return f"id_push{push_id}_%s"
 
 
-def _installation(installation_id: str) -> PhoneAppInstallation:
+def installation_get(installation_id: str) -> PhoneAppInstallation:
     return get_object_or_404(PhoneAppInstallation, installation_id=installation_id)
 
 
@@ -271,12 +193,26 @@ def _app_url(installation: PhoneAppInstallation, username: str) -> str:
     return f"{url}?{urlencode({'username': username})}" if username else url
 
 
-def _pending_user(request: HttpRequest, installation: PhoneAppInstallation) -> User | None:
+def pending_token(request: HttpRequest, installation: PhoneAppInstallation) -> dict | None:
+    """What the app remembers of its pending activation: the token and the user's name."""
     pending = request.session.get(PENDING_KEY, {}).get(installation.installation_id)
-    return User.objects.filter(pk=pending["user_id"]).first() if pending else None
+    return pending if isinstance(pending, dict) and pending.get("token") else None
 
 
-def _pending_set(
+def pending_state(
+    request: HttpRequest, installation: PhoneAppInstallation
+) -> ActivationState | None:
+    """The server's view of the pending activation; one that ended is forgotten."""
+    pending = pending_token(request, installation)
+    if pending is None:
+        return None
+    state = ib_key_activation_state(token=pending["token"])
+    if state is None:
+        pending_set(request, installation, None)
+    return state
+
+
+def pending_set(
     request: HttpRequest, installation: PhoneAppInstallation, pending: dict | None
 ) -> None:
     activations = request.session.get(PENDING_KEY, {})
@@ -286,5 +222,18 @@ def _pending_set(
     request.session[PENDING_KEY] = activations
 
 
-def _message(error: Exception) -> str:
+def _answer_form(pending: ActivationState | None) -> SecondFactorForm | None:
+    """The device answer of the pending activation, bound to the challenge shown."""
+    if pending is None or pending.challenge is None:
+        return None
+    form = SecondFactorForm(
+        initial={"device": pending.challenge.device_id, "challenge": pending.challenge.pk}
+    )
+    form.fields[
+        "response"
+    ].label = pending.challenge.device.authenticator.kind_behaviour.response_label
+    return form
+
+
+def message_of(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

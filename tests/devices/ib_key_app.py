@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -11,7 +12,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from accounts.client_info import SYSTEM
 from accounts.models import User
+from devices.assurance import Action
+from devices.gateways.locmem import sent
+from devices.models import Challenge, IbKeyActivation, PhoneAppAccount, SecurityDevice
+from devices.services.challenges import challenge_open_for
 from devices.services.ib_key import IbKeyRegistration, approval_message, ib_key_register
+from devices.simulators.phone import app_authenticate
+from tests.login_helpers import card_answer
 
 
 @dataclass
@@ -37,3 +44,28 @@ def install_app(user: User, installation_id: str | None = None) -> TestApp:
         user=user, installation_id=installation_id, public_key_pem=pem, client=SYSTEM
     )
     return TestApp(installation_id, private_key, registration)
+
+
+def device_response(device: SecurityDevice, challenge: Challenge, app_pin: str = "") -> str:
+    """What the holder of `device` types for an activation challenge (G2): the card's
+    response, the code texted to an SMS device, or the old phone's Authenticate answer."""
+    kind = device.authenticator.kind
+    if kind == "sms":
+        texts = [m for m in sent if m.to == device.authenticator.phone_number]
+        return re.search(r"code: (\d+)", texts[-1].body).group(1)
+    if kind == "ib_key":
+        account = PhoneAppAccount.objects.get(
+            serial=device.authenticator.serial, username=device.user.username
+        )
+        return app_authenticate(account=account, pin=app_pin, challenge=challenge.value)
+    return card_answer(device, challenge.value)
+
+
+def shown_challenge(user: User) -> tuple[SecurityDevice, Challenge]:
+    """The device and challenge of the user's pending IB Key activation (G2)."""
+    activation = IbKeyActivation.objects.filter(user=user, used_at__isnull=True).latest("pk")
+    device = activation.asked_device
+    challenge = challenge_open_for(
+        device=device, attempt=activation.attempt, purpose=Action.ACTIVATE_IB_KEY
+    )
+    return device, challenge

@@ -41,9 +41,13 @@ def _fresh_cache():
     cache.clear()
 
 
+ON_RECORD = "+447400123456"
+
+
 @pytest.fixture
 def applicant(db):
-    return UserFactory(device=False)
+    """A new applicant whose application gave the mobile number on record (G2)."""
+    return UserFactory(device=False, client__mobile_number=ON_RECORD)
 
 
 @pytest.fixture
@@ -180,7 +184,10 @@ def test_K1_unknown_country_is_refused(applicant_client):
     assert sent == []
 
 
-def test_K1_the_country_decides_the_number(applicant_client):
+def test_K1_the_country_decides_the_number(applicant_client, applicant):
+    applicant.client.mobile_number = "+12015550123"
+    applicant.client.save(update_fields=["mobile_number"])
+
     send_number(applicant_client, "2015550123", "US")
 
     assert [m.to for m in sent] == ["+12015550123"]
@@ -295,10 +302,12 @@ def test_E1_resend_is_throttled_to_one_per_30_seconds(applicant_client):
     assert "We sent a new code to" in response.content.decode()
 
 
-def test_E1_a_second_number_within_30_seconds_is_throttled_too(applicant_client):
+def test_E1_a_second_send_from_the_start_page_within_30_seconds_is_throttled_too(
+    applicant_client,
+):
     send_number(applicant_client)
 
-    response = send_number(applicant_client, "7400654321")
+    response = send_number(applicant_client)
 
     assert response.status_code == 200
     assert "You can ask for a new one in" in response.content.decode()

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from devices.assurance import Action
 from devices.crypto import secret_decrypt
+from devices.flows.device_step import step_devices
 from devices.gateways.locmem import sent
 from devices.models import (
     Authenticator,
@@ -25,7 +27,9 @@ from devices.models import (
 from devices.ocra import ocra_response
 from devices.services.ib_key import approval_message
 from devices.services.ib_key_activation import (
+    ib_key_activation_answer,
     ib_key_activation_finish,
+    ib_key_activation_number,
     ib_key_activation_start,
     ib_key_phone_check,
 )
@@ -42,6 +46,7 @@ from devices.simulators.phone import (
     phone_install,
     push_answer,
 )
+from tests.devices.ib_key_app import device_response, shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import push_login_verify
 
@@ -60,17 +65,29 @@ def new_phone(platform: str = "ios", os_version: str = "17.2", **fields) -> Phon
     )
 
 
-def start(user: User, phone: PhoneAppInstallation, password: str = DEFAULT_PASSWORD) -> User:
-    return ib_key_activation_start(
+def start(user: User, phone: PhoneAppInstallation, password: str = DEFAULT_PASSWORD) -> str:
+    """Password, the device's answer (G2) when the user holds a permanent device, the
+    number; the activation's token."""
+    token = ib_key_activation_start(
         username=user.username,
         password=password,
-        country="GB",
-        national_number="7400123456",
         platform=phone.platform,
         os_version=phone.os_version,
         rooted=phone.rooted,
         client=SYSTEM,
-    )
+    ).token
+    if step_devices(user, Action.ACTIVATE_IB_KEY):
+        device, challenge = shown_challenge(user)
+        outcome = ib_key_activation_answer(
+            token=token,
+            device_id=device.pk,
+            challenge_id=challenge.pk,
+            response=device_response(device, challenge, APP_PIN),
+            client=SYSTEM,
+        )
+        assert outcome.accepted
+    ib_key_activation_number(token=token, country="GB", national_number="7400123456", client=SYSTEM)
+    return token
 
 
 def texted_code() -> str:
@@ -79,10 +96,10 @@ def texted_code() -> str:
 
 def activate(user: User, phone: PhoneAppInstallation) -> PhoneAppAccount:
     """K1 as the app does it: password and number, the SMS code, the PIN."""
-    start(user, phone)
+    token = start(user, phone)
     return app_activate(
         installation=phone,
-        user=user,
+        token=token,
         code=texted_code(),
         pin=APP_PIN,
         biometrics=True,
@@ -163,12 +180,15 @@ def test_K1_wrong_password_refused_and_counted():
 
 def test_K1_activation_code_is_single_use():
     user, phone = UserFactory(), new_phone()
-    activate(user, phone)
+    token = start(user, phone)
     code = texted_code()
+    app_activate(
+        installation=phone, token=token, code=code, pin=APP_PIN, biometrics=False, client=SYSTEM
+    )
 
-    with pytest.raises(ValidationError, match="wrong, already used or expired"):
+    with pytest.raises(ValidationError, match="ended or expired"):
         ib_key_activation_finish(
-            user=user,
+            token=token,
             code=code,
             installation_id=new_phone().installation_id,
             public_key_pem=ib_key_device(user).authenticator.public_key,
@@ -179,12 +199,12 @@ def test_K1_activation_code_is_single_use():
 def test_K1_activation_code_expires_after_ten_minutes():
     user, phone = UserFactory(), new_phone()
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        start(user, phone)
+        token = start(user, phone)
         traveller.shift(timedelta(minutes=10))
         with pytest.raises(ValidationError, match="expired"):
             app_activate(
                 installation=phone,
-                user=user,
+                token=token,
                 code=texted_code(),
                 pin=APP_PIN,
                 biometrics=False,

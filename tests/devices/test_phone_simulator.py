@@ -11,12 +11,15 @@ from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from devices.assurance import Action
 from devices.crypto import secret_decrypt
+from devices.flows.device_step import step_devices
 from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
 from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
 from devices.services.push import push_create
+from tests.devices.ib_key_app import device_response, shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import push_login_verify
 
@@ -36,14 +39,36 @@ def app_url(installation_id: str, name: str = "app", *args) -> str:
     return reverse(f"phone:{name}", args=[installation_id, *args])
 
 
-def send_code(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
-    data = {
-        "username": user.username,
-        "password": password,
-        "country": "GB",
-        "national_number": "7400123456",
-    }
+def start(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
+    """User name and password typed into the app."""
+    data = {"username": user.username, "password": password}
     return client.post(app_url(installation_id, "activation_start"), data)
+
+
+def answer(client: Client, installation_id: str, user: User, response: str | None = None):
+    """The response of the user's security device, typed into the app (G2)."""
+    device, challenge = shown_challenge(user)
+    data = {
+        "device": device.pk,
+        "challenge": challenge.pk,
+        "response": device_response(device, challenge, APP_PIN) if response is None else response,
+    }
+    return client.post(app_url(installation_id, "activation_answer"), data)
+
+
+def give_number(client: Client, installation_id: str, number: str = "7400123456"):
+    data = {"country": "GB", "national_number": number}
+    return client.post(app_url(installation_id, "activation_number"), data)
+
+
+def send_code(client: Client, installation_id: str, user: User, password: str = DEFAULT_PASSWORD):
+    """Password, the device's answer when the user holds a permanent device, the number."""
+    response = start(client, installation_id, user, password)
+    if response.status_code != 302:
+        return response
+    if step_devices(user, Action.ACTIVATE_IB_KEY):
+        assert answer(client, installation_id, user).status_code == 302
+    return give_number(client, installation_id)
 
 
 def enter_code(client: Client, installation_id: str, pin: str = APP_PIN, **extra):
@@ -85,7 +110,7 @@ def test_K1_activation_through_the_app_pages(client, phone):
     page = client.get(start["Location"])
 
     assert [message.to for message in sent] == ["+447400123456"]
-    assert page.context["pending"]["number"] == "+447400123456"
+    assert page.context["pending"].activation.phone_number == "+447400123456"
     assert b"inbox/?number=%2B447400123456" in page.content
     finish = enter_code(client, phone, biometrics="on")
     page = client.get(finish["Location"])

@@ -19,13 +19,13 @@ from .test_ib_key_browser import APP_PIN, answer_notification, push_number
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def texted_code() -> str:
-    return re.search(r"code: (\d{6})", sent[-1].body).group(1)
+def texted_code(pattern: str = r"code: (\d{6})") -> str:
+    return re.search(pattern, sent[-1].body).group(1)
 
 
 def test_E1_K7_applicant_enrols_activates_ib_key_and_logs_in_by_push(page: Page, live_server):
     cache.clear()
-    UserFactory(username="newbie", device=False)
+    UserFactory(username="newbie", device=False, client__mobile_number="+447400123456")
 
     log_in(page, live_server.url, "newbie", DEFAULT_PASSWORD)
     page.get_by_label("Country").select_option("GB")
@@ -43,6 +43,12 @@ def test_E1_K7_applicant_enrols_activates_ib_key_and_logs_in_by_push(page: Page,
     phone.get_by_role("button", name="Install IBKR Mobile").click()
     expect(phone.get_by_label("User name")).to_have_value("newbie")
     phone.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    phone.get_by_role("button", name="Continue").click()
+    # G2: the SMS device confirmed at enrolment answers before any number is given.
+    expect(phone.get_by_role("heading", name="Answer your security device")).to_be_visible()
+    phone.get_by_label("Code from the text message").fill(texted_code(r"login code: (\d{6})"))
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_text("Your security device answered.")).to_be_visible()
     phone.get_by_label("Country").select_option("GB")
     phone.get_by_label("Mobile number (digits only)").fill("7400123456")
     phone.get_by_role("button", name="Send activation code").click()

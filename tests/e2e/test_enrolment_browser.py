@@ -19,10 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_E1_new_applicant_enrols_a_mobile_number_and_lands_on_the_sls_page(page: Page, live_server):
     cache.clear()  # the resend throttle is keyed by user id, and ids repeat across tests
-    applicant = UserFactory(username="applicant", device=False)
+    applicant = UserFactory(
+        username="applicant", device=False, client__mobile_number="+447400123456"
+    )
 
     log_in(page, live_server.url, applicant.username, DEFAULT_PASSWORD)
     expect(page.get_by_role("heading", name="Confirm your mobile number")).to_be_visible()
+    expect(page.get_by_test_id("numbers-on-record")).to_contain_text("••• 3456")
     page.get_by_label("Country").select_option("GB")
     page.get_by_label("Mobile number").fill("07400123456")
     page.get_by_role("button", name="Send code").click()
@@ -42,3 +45,16 @@ def test_E1_new_applicant_enrols_a_mobile_number_and_lands_on_the_sls_page(page:
         "Your mobile number is confirmed; SMS is your security device until you activate IB Key."
     )
     expect(page.get_by_role("cell", name="SMS", exact=True)).to_be_visible()
+
+
+def test_G2_E1_applicant_without_a_number_on_record_is_told_to_call_client_services(
+    page: Page, live_server
+):
+    cache.clear()
+    applicant = UserFactory(username="nonumber", device=False)
+
+    log_in(page, live_server.url, applicant.username, DEFAULT_PASSWORD)
+
+    expect(page.get_by_test_id("no-number-on-record")).to_contain_text("call Client Services")
+    expect(page.get_by_label("Mobile number")).to_have_count(0)
+    assert sent == []

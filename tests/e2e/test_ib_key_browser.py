@@ -9,14 +9,19 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from devices.assurance import Action
+from devices.flows.device_step import step_devices
 from devices.gateways.locmem import sent
+from tests.devices.ib_key_app import shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.login_helpers import card_answer
 
 from .helpers import ANY_TEXT, expect_welcome, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 APP_PIN = "7a#2"
+ON_RECORD = "+447400123456"
 
 
 @pytest.fixture
@@ -30,14 +35,24 @@ def phone(browser: Browser):
 
 
 def activate_on_phone(phone: Page, base_url: str, user: User) -> str:
-    """K1 from the portal's QR code: install the app, then user name and password, mobile
-    number, the texted code, a PIN. The app page's address."""
+    """K1 from the portal's QR code: install the app, then user name and password, the
+    answer of a permanent device when the user holds one (G2), mobile number, the texted
+    code, a PIN. The app page's address."""
     phone.goto(f"{base_url}/simulators/phone/activate/?username={user.username}")
     phone.get_by_label("Platform").select_option("ios")
     phone.get_by_label("OS version").fill("17.4")
     phone.get_by_role("button", name="Install IBKR Mobile").click()
     expect(phone.get_by_label("User name")).to_have_value(user.username)
     phone.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    phone.get_by_role("button", name="Continue").click()
+    if step_devices(user, Action.ACTIVATE_IB_KEY):
+        challenge = phone.get_by_test_id("activation-challenge")
+        expect(challenge).to_be_visible()
+        device = shown_challenge(user)[0]
+        response = card_answer(device, challenge.inner_text().strip())
+        phone.locator("#id_response").fill(response)
+        phone.get_by_role("button", name="Continue").click()
+        expect(phone.get_by_text("Your security device answered.")).to_be_visible()
     phone.get_by_label("Country").select_option("GB")
     phone.get_by_label("Mobile number (digits only)").fill("7400123456")
     phone.get_by_role("button", name="Send activation code").click()
@@ -67,7 +82,7 @@ def push_number(page: Page) -> str:
 
 
 def test_K1_K2_activate_on_the_phone_then_approve_the_login(page: Page, phone: Page, live_server):
-    user = UserFactory(device=False)
+    user = UserFactory(device=False, client__mobile_number=ON_RECORD)
     app_url = activate_on_phone(phone, live_server.url, user)
 
     log_in(page, live_server.url, user.username, DEFAULT_PASSWORD)
@@ -80,7 +95,7 @@ def test_K1_K2_activate_on_the_phone_then_approve_the_login(page: Page, phone: P
 def test_K2_challenge_and_response_when_no_notification_arrives(
     page: Page, phone: Page, live_server
 ):
-    user = UserFactory(device=False)
+    user = UserFactory(device=False, client__mobile_number=ON_RECORD)
     app_url = activate_on_phone(phone, live_server.url, user)
     log_in(page, live_server.url, user.username, DEFAULT_PASSWORD)
     push_number(page)
@@ -102,7 +117,7 @@ def test_K2_challenge_and_response_when_no_notification_arrives(
 
 
 def test_K2_wrong_number_on_the_phone_fails_the_login(page: Page, phone: Page, live_server):
-    user = UserFactory(device=False)
+    user = UserFactory(device=False, client__mobile_number=ON_RECORD)
     app_url = activate_on_phone(phone, live_server.url, user)
     log_in(page, live_server.url, user.username, DEFAULT_PASSWORD)
     number = push_number(page)
@@ -111,3 +126,14 @@ def test_K2_wrong_number_on_the_phone_fails_the_login(page: Page, phone: Page, l
 
     expect(phone.get_by_text("Denied: the number did not match")).to_be_visible()
     expect(page.get_by_role("alert")).to_have_text("Login failed")
+
+
+def test_G2_K1_card_holder_answers_the_card_in_the_app_before_the_number(
+    page: Page, phone: Page, live_server
+):
+    user = UserFactory()
+
+    activate_on_phone(phone, live_server.url, user)
+
+    expect(phone.get_by_test_id("app-users")).to_contain_text(user.username)
+    assert user.securitydevice_set.filter(authenticator__kind="ib_key", confirmed=True).exists()
