@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0013_gate_identification_events'),
+        ('accounts', '0014_security_request_address_kind'),
     ]
 
     operations = [
