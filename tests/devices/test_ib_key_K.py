@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from accounts.services.login import login_password_check
 from devices.assurance import Action
 from devices.crypto import secret_decrypt
 from devices.flows.device_step import step_devices
@@ -277,6 +278,23 @@ def test_K2_approval_completes_the_login_once():
     assert decided.status == PushRequest.Status.APPROVED and decided.method == "pin"
     assert push_login_verify(user=user, push_id=push.pk, attempt="attempt-1", client=SYSTEM)
     assert push_login_verify(user=user, push_id=push.pk, attempt="attempt-1", client=SYSTEM) is None
+
+
+def test_G6_L3_an_approved_push_cannot_complete_a_login_once_the_user_is_locked():
+    """A push approved on the phone is no way around a lock that started after it was sent."""
+    user, phone = UserFactory(), new_phone()
+    activate(user, phone)
+    push = login_push(user)
+    approve(phone, push)
+    for _ in range(10):
+        login_password_check(username=user.username, password="wrong", client=SYSTEM)
+
+    assert push_login_verify(user=user, push_id=push.pk, attempt="attempt-1") is None
+    user.refresh_from_db()
+    assert user.locked_at is not None
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.LOGIN_REFUSED_LOCKED, detail__reason="locked"
+    ).exists()
 
 
 def test_K2_wrong_number_denies_the_request():
