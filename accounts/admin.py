@@ -21,7 +21,16 @@ from .admin_guards import ChangelistGuardMixin
 from .client_info import ClientInfo
 from .dates import moment_text
 from .identification import identification_mask
-from .models import Account, AuditEvent, BankInstruction, Client, Deposit, SecurityTeamRequest, User
+from .models import (
+    Account,
+    AuditEvent,
+    AuditEventType,
+    BankInstruction,
+    Client,
+    Deposit,
+    SecurityTeamRequest,
+    User,
+)
 from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
 from .services.security_requests import security_request_approve, security_request_reject
 
@@ -212,22 +221,40 @@ class AccountAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     search_fields = ("number", "title", "primary_user__username")
 
 
+class EventTypeFilter(admin.SimpleListFilter):
+    """The event types as the code names them (the column holds no choices)."""
+
+    title = "event type"
+    parameter_name = "event_type"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in AuditEventType.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset if value is None else queryset.filter(event_type=value)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
 
     list_display = (
         "at",
-        "event_type",
+        "event",
         "outcome",
         "subject_username",
         "actor_username",
         "ip_address",
     )
-    list_filter = ("event_type", "outcome")
+    list_filter = (EventTypeFilter, "outcome")
     search_fields = ("subject_username", "actor_username", "ip_address")
     date_hierarchy = "at"
     list_select_related = False
+
+    @admin.display(description="event type", ordering="event_type")
+    def event(self, obj: AuditEvent) -> str:
+        return obj.event_label
 
     def get_readonly_fields(self, request: HttpRequest, obj: AuditEvent | None = None):
         return [field.name for field in AuditEvent._meta.fields]

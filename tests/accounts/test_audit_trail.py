@@ -93,3 +93,10 @@ def test_audit_rows_cannot_be_deleted_with_sql_on_postgres(client, user):
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
     assert AuditEvent.objects.count() == before >= 2
+
+
+def test_event_types_are_named_in_code_so_a_new_one_needs_no_migration():
+    field = AuditEvent._meta.get_field("event_type")
+
+    assert not field.choices
+    assert max(len(value) for value in AuditEventType.values) <= field.max_length

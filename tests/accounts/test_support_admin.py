@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.admin_guards import NOT_ROWS_OF_THIS_LIST, ChangelistGuardMixin
-from accounts.models import AuditEvent, AuditEventType
+from accounts.models import AuditEvent, AuditEventType, AuditOutcome
 from accounts.services.lockout import lockout_is_active
 from tests.factories import ClientFactory, StaffFactory
 from tests.login_helpers import full_login, post_login
@@ -119,6 +119,25 @@ def test_support_reads_the_audit_trail(agent_client, locked_user):
 
     assert response.status_code == 200
     assert "User locked out" in response.content.decode()
+
+
+def test_support_filters_the_trail_by_event_types_named_in_code(agent_client, user):
+    AuditEvent.objects.create(
+        event_type=AuditEventType.LOCKOUT_LIFTED, outcome=AuditOutcome.SUCCESS, subject=user
+    )
+    AuditEvent.objects.create(event_type="retired.type", outcome=AuditOutcome.SUCCESS)
+
+    page = agent_client.get(
+        reverse("admin:accounts_auditevent_changelist"),
+        {"event_type": AuditEventType.LOCKOUT_LIFTED.value},
+    )
+
+    assert page.status_code == 200
+    assert list(page.context["cl"].queryset.values_list("event_type", flat=True)) == [
+        AuditEventType.LOCKOUT_LIFTED.value
+    ]
+    assert "Lockout lifted by support" in page.content.decode()
+    assert AuditEvent.objects.get(event_type="retired.type").event_label == "retired.type"
 
 
 def test_audit_trail_is_read_only_even_for_superusers(client, password):
