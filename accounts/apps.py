@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
+        from .roles import staff_roles_sync
+
+        # The staff groups follow the code after every migrate, instead of data
+        # migrations that would import today's role definitions into history.
+        post_migrate.connect(staff_roles_sync, sender=self)

@@ -1,5 +1,6 @@
-"""Staff roles. The migrations that create them and `seed_demo` both call these, so the
-definitions live in one place."""
+"""Staff roles. A `post_migrate` handler (AccountsConfig.ready), `seed_demo` and the tests
+call these, so the definitions live in one place and the groups follow the code after
+every migrate."""
 
 from __future__ import annotations
 
@@ -44,11 +45,15 @@ SECURITY_TEAM_PERMISSIONS = [
 ]
 
 
+def staff_roles_sync(sender: object, apps: Apps = global_apps, **kwargs: object) -> None:
+    """`post_migrate`: the Support and Security Team groups, with exactly their permissions."""
+    support_group_sync(apps)
+    security_team_group_sync(apps)
+
+
 def support_group_sync(apps: Apps = global_apps) -> None:
     """Create the Support group with exactly its permissions (idempotent). `apps` is the
-    historical registry when a migration calls it. A permission whose model a migration
-    has not made yet is left out; the migration that makes it calls this again
-    (devices 0004), so the group ends with the whole list."""
+    migrated state's registry when `post_migrate` calls it."""
     group_sync(apps, SUPPORT_GROUP, SUPPORT_PERMISSIONS)
 
 

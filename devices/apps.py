@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DevicesConfig(AppConfig):
@@ -7,3 +8,6 @@ class DevicesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .roles import compliance_role_sync
+
+        post_migrate.connect(compliance_role_sync, sender=self)

@@ -1,6 +1,6 @@
-"""The Compliance role: staff who clear device shares that wait for review (H3). The
-migration that creates it, `seed_demo` and the tests call this, so the definition lives
-in one place, beside the Support role of `accounts.roles`."""
+"""The Compliance role: staff who clear device shares that wait for review (H3). A
+`post_migrate` handler (DevicesConfig.ready), `seed_demo` and the tests call this, so the
+definition lives in one place, beside the Support role of `accounts.roles`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ COMPLIANCE_PERMISSIONS = [
 ]
 
 
+def compliance_role_sync(sender: object, apps: Apps = global_apps, **kwargs: object) -> None:
+    """`post_migrate`: the Compliance group, with exactly its permissions."""
+    compliance_group_sync(apps)
+
+
 def compliance_group_sync(apps: Apps = global_apps) -> None:
-    """Create the Compliance group with exactly its permissions (idempotent). `apps` is
-    the historical registry when a migration calls it."""
+    """Create the Compliance group with exactly its permissions (idempotent)."""
     group_sync(apps, COMPLIANCE_GROUP, COMPLIANCE_PERMISSIONS)

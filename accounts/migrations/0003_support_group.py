@@ -1,15 +1,5 @@
 from django.db import migrations
 
-from accounts.roles import SUPPORT_GROUP, support_group_sync
-
-
-def create_support_group(apps, schema_editor):
-    support_group_sync(apps)
-
-
-def remove_support_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=SUPPORT_GROUP).delete()
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -18,4 +8,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_support_group, remove_support_group)]
+    operations = []

@@ -7,16 +7,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from accounts.roles import SECURITY_TEAM_GROUP, security_team_group_sync
-
-
-def create_security_team_group(apps, schema_editor):
-    security_team_group_sync(apps)
-
-
-def remove_security_team_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=SECURITY_TEAM_GROUP).delete()
-
 
 class Migration(migrations.Migration):
 
@@ -78,5 +68,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user', 'kind'), name='one_pending_security_request_per_kind')],
             },
         ),
-        migrations.RunPython(create_security_team_group, remove_security_team_group),
     ]

@@ -5,16 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
-
-
-def create_compliance_group(apps, schema_editor):
-    compliance_group_sync(apps)
-
-
-def remove_compliance_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=COMPLIANCE_GROUP).delete()
-
 
 class Migration(migrations.Migration):
 
@@ -48,5 +38,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'approved'])), fields=('requester',), name='one_open_share_per_requester'), models.CheckConstraint(condition=models.Q(('requester', models.F('owner')), _negated=True), name='share_not_with_oneself')],
             },
         ),
-        migrations.RunPython(create_compliance_group, remove_compliance_group),
     ]
