@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from devices.admin_passcode import TemporaryPasscodeAdmin
 
-from .admin_guards import ChangelistGuardMixin
+from .admin_guards import ChangelistGuardMixin, ReadOnlyAdmin
 from .client_info import ClientInfo
 from .dates import moment_text
 from .identification import identification_mask
@@ -236,7 +236,7 @@ class EventTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
 
     list_display = (
@@ -255,34 +255,6 @@ class AuditEventAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     @admin.display(description="event type", ordering="event_type")
     def event(self, obj: AuditEvent) -> str:
         return obj.event_label
-
-    def get_readonly_fields(self, request: HttpRequest, obj: AuditEvent | None = None):
-        return [field.name for field in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
-    """Rows that only services write: staff read them here."""
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(SecurityTeamRequest)

@@ -3,7 +3,7 @@ of an action and the search box."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -47,3 +47,21 @@ def _is_row_id(value: str) -> bool:
         and len(value) <= LARGEST_ROW_ID_DIGITS
         and int(value) <= LARGEST_ROW_ID
     )
+
+
+class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+    """Rows that only services write (the audit trail, the ledger, devices, requests):
+    staff read them here, and change them only through the admin actions and views that
+    call a service. Nobody adds, edits or deletes a row by hand, superusers included."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

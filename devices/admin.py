@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts.admin_guards import ChangelistGuardMixin
+from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.models import User
 
@@ -68,17 +68,6 @@ class AssignForm(forms.Form):
         if cleaned.get("pin") != cleaned.get("pin_again"):
             self.add_error("pin_again", "The two PINs differ.")
         return cleaned
-
-
-class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Authenticator)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.admin_guards import ChangelistGuardMixin
+from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.dates import moment_text
 
@@ -84,7 +84,7 @@ class DeviceReportActions:
             self.message_user(request, f"{', '.join(changed)} {done}.", messages.SUCCESS)
 
 
-class TemporaryDeviceAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+class TemporaryDeviceAdmin(ReadOnlyAdmin):
     """Every temporary passcode and online card with its windows (T2, T3), read-only."""
 
     list_display = (
@@ -106,15 +106,6 @@ class TemporaryDeviceAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TemporaryDevice]:
         return super().get_queryset(request).prefetch_related("user_devices__user")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description="User")
     def holders(self, device: TemporaryDevice) -> str:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from accounts.admin_guards import ChangelistGuardMixin
+from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.identification import identification_mask
 from accounts.models import Client
@@ -30,7 +30,7 @@ class DecisionForm(ActionForm):
 
 
 @admin.register(DeviceShare)
-class DeviceShareAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+class DeviceShareAdmin(ReadOnlyAdmin):
     action_form = DecisionForm
     actions = ["approve", "reject"]
     list_display = ("pk", "requester", "owner", "authenticator", "status", "created_at")
@@ -85,15 +85,6 @@ class DeviceShareAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("devices.decide_deviceshare")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def _decide(self, request, queryset, service, done: str) -> None:
         """Each share on its own: one refused (not pending, H1 broken) leaves the rest."""

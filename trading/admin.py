@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_guards import ChangelistGuardMixin
+from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 
 from .models import TradingSession
@@ -15,7 +15,7 @@ from .services.sessions import trading_session_end
 
 
 @admin.register(TradingSession)
-class TradingSessionAdmin(ChangelistGuardMixin, admin.ModelAdmin):
+class TradingSessionAdmin(ReadOnlyAdmin):
     list_display = (
         "user",
         "approval_method",
@@ -43,9 +43,3 @@ class TradingSessionAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     def has_end_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("trading.end_tradingsession")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
