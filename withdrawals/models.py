@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models.append_only import AppendOnlyModel
+
 from . import conf
 from .limits import TIER_CHOICES
 
-APPEND_ONLY = "The withdrawal ledger is append-only."
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
-
-
-class Withdrawal(models.Model):
+class Withdrawal(AppendOnlyModel):
     """One accepted withdrawal, as it was accepted: the tier and device that allowed it and
     the business day it counts towards are copied in, so later device changes never
     rewrite what past withdrawals were (W1) while they still count against the windows.
@@ -46,7 +37,7 @@ class Withdrawal(models.Model):
     business_day = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = "The withdrawal ledger is append-only."
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -62,14 +53,6 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} from {self.account_id} on {self.business_day}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
 
 
 def _new_token() -> str:

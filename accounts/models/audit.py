@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .append_only import AppendOnlyModel
 
 
 class AuditEventType(models.TextChoices):
@@ -88,15 +88,7 @@ class AuditOutcome(models.TextChoices):
     FAILURE = "failure", "Failure"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """A security event as it happened.
 
     `actor` is who acted (a support agent lifting a lock, or the user logging in);
@@ -130,7 +122,7 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = "Audit events are append-only."
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -138,14 +130,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.subject_username}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
 
     @property
     def event_label(self) -> str:
