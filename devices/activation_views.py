@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
 from .flows.device_step import Refusal
-from .order_forms import RESPONSE_MAX_LENGTH
+from .forms import ChallengeAnswerForm, response_field, row_id_field
 from .pin_views import LOCKED
 from .services.order_activation import (
     WRONG_RESPONSE,
@@ -34,16 +33,11 @@ ATTEMPT_KEY = "sls_order_activation_attempt"
 ACTIVATED = "Your DSC+ is active. Your temporary passcode and online security card no longer work."
 
 
-class ActivationForm(forms.Form):
-    challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    response = forms.CharField(
-        label="Response from your card",
-        max_length=RESPONSE_MAX_LENGTH,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
+class ActivationForm(ChallengeAnswerForm):
+    """The shipped card's answer, typed with the PIN chosen at order."""
+
+    challenge = row_id_field()
+    response = response_field("Response from your card")
 
 
 @sensitive_post_parameters("response")

@@ -1,23 +1,44 @@
-"""The second-factor form. Hidden fields are parsed leniently: anything malformed is a
-wrong answer ("Login failed", counted), never a server error."""
+"""The fields every second-factor form shares: the hidden device and challenge ids and the
+typed response. Hidden fields are parsed leniently: anything malformed is a wrong answer
+("Login failed", counted) or a challenge no longer open, never a server error."""
 
 from __future__ import annotations
 
 from django import forms
 
 RESPONSE_MAX_LENGTH = 64
+ROW_ID_MAX = 2**62
 
 
-class SecondFactorForm(forms.Form):
-    device = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    challenge = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62
+def row_id_field(*, required: bool = True) -> forms.IntegerField:
+    """A hidden id of a device or challenge row."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput, required=required, min_value=1, max_value=ROW_ID_MAX
     )
-    response = forms.CharField(
-        label="Response",
+
+
+def response_field(label: str = "Response", autocomplete: str = "one-time-code") -> forms.CharField:
+    """What the card, app, text message or passcode gave, as typed (no stripping)."""
+    return forms.CharField(
+        label=label,
         max_length=RESPONSE_MAX_LENGTH,
         strip=False,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+            attrs={"autocomplete": autocomplete, "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class ChallengeAnswerForm(forms.Form):
+    """The answer to a challenge shown on the page (a withdrawal's step-up, a shipped
+    card's activation)."""
+
+    challenge = row_id_field(required=False)
+    response = response_field()
+
+
+class SecondFactorForm(ChallengeAnswerForm):
+    """The answer of one of the user's devices, chosen on the page (login, fresh factor)."""
+
+    device = row_id_field()
+    field_order = ["device", "challenge", "response"]

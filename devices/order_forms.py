@@ -11,6 +11,7 @@ from django_countries import countries
 
 from accounts.models import Account
 
+from .forms import response_field, row_id_field
 from .services.inventory import PIN_PATTERN
 
 # A street, city or postal code needs at least one letter or digit, and no control
@@ -20,7 +21,6 @@ _HAS_ALNUM = re.compile(r"\w")
 _POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,9}")
 _US_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")
 PIN_HELP = "Exactly 4 digits. You will type it on the card each time you use it."
-RESPONSE_MAX_LENGTH = 64
 
 
 def _label_text(value: str, what: str) -> str:
@@ -96,16 +96,9 @@ class PinAndAccountForm(NewPinMixin):
 
 
 class PinChangeForm(NewPinMixin):
-    device = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    response = forms.CharField(
-        label="Response from your card (with your current PIN)",
-        max_length=RESPONSE_MAX_LENGTH,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
+    device = row_id_field()
+    challenge = row_id_field()
+    response = response_field("Response from your card (with your current PIN)")
     field_order = ["device", "challenge", "response", "pin", "pin_again"]
 
     def __init__(self, *args, **kwargs) -> None:

@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.forms import PasswordStepForm
 
-from .forms import RESPONSE_MAX_LENGTH
+from .forms import response_field
 
 
 class OwnerCredentialsForm(PasswordStepForm):
@@ -21,11 +21,6 @@ class OwnerCredentialsForm(PasswordStepForm):
 
 
 class ShareResponseForm(forms.Form):
-    response = forms.CharField(
-        label="Response",
-        max_length=RESPONSE_MAX_LENGTH,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
+    """The owner's card answering the challenge the wizard keeps in the session."""
+
+    response = response_field(autocomplete="off")

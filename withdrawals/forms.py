@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Account, User
-from devices.forms import RESPONSE_MAX_LENGTH
+from devices.forms import ChallengeAnswerForm
 from devices.models import SecurityDevice
 
 from .amounts import amount_parse, destination_clean
@@ -50,15 +50,5 @@ class WithdrawalForm(forms.Form):
         return destination_clean(self.cleaned_data["destination"])
 
 
-class StepUpForm(forms.Form):
-    challenge = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62
-    )
-    response = forms.CharField(
-        label="Response",
-        max_length=RESPONSE_MAX_LENGTH,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
+class StepUpForm(ChallengeAnswerForm):
+    """The device's answer to the challenge of one reviewed withdrawal."""
