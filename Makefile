@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+BENCH_INSTALLED := $(VENV)/.installed-bench
 PYTEST_ARGS ?=
 
 .PHONY: install run serve test lint check-deploy bench clean
@@ -14,6 +15,11 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 install: $(INSTALLED)
+
+# The `bench` extra: locust and django-two-factor-auth, for `make bench` and the load tests.
+$(BENCH_INSTALLED): $(INSTALLED) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -56,12 +62,14 @@ serve: install $(SERVE_KEYS)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # axe-core, pinned in package-lock.json, which the accessibility browser test injects.
 node_modules/axe-core:
 	npm ci --no-audit --no-fund
 
-test: lint node_modules/axe-core
+# The load and two-server tests run locust against gunicorn: the bench extra is needed.
+test: lint node_modules/axe-core $(BENCH_INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check-deploy: install
@@ -78,7 +86,7 @@ check-deploy: install
 # databases, created if missing) and Redis; throwaway keys as check-deploy makes them.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench
 BENCH_TWO_FACTOR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sls_bench_two_factor
-bench: install
+bench: $(BENCH_INSTALLED)
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python manage.py bench_withdrawals
 	DJANGO_SETTINGS_MODULE=bench.settings SLS_LOCAL_HTTP=true \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver \

@@ -4,6 +4,8 @@ of changes asked for by opted-out clients (O3)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as ContribGroupAdmin
@@ -137,7 +139,7 @@ class ClientAdminForm(forms.ModelForm):
             "id_document_number": BlindInput(attrs={"autocomplete": "off"}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             return

@@ -27,6 +27,8 @@ def account_summary(user: User) -> AccountSummary | None:
     if user.account_id is None:
         return None
     account = Account.objects.select_related("primary_user").filter(pk=user.account_id).first()
+    if account is None:
+        return None
     client = user.client
     primary = account.primary_user
     return AccountSummary(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -74,7 +75,7 @@ class DepositForm(forms.Form):
     )
     amount = forms.CharField(label="Amount (USD)", max_length=20, strip=True)
 
-    def __init__(self, *args: object, account_id: int | None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, account_id: int | None, **kwargs: Any) -> None:
         """Only the user's own account is a valid choice: any other is refused here."""
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.filter(pk=account_id)

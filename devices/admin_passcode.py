@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -69,7 +70,7 @@ class PasscodeIssueForm(forms.Form):
         label="I am on the telephone with the caller and will read the code to them now",
     )
 
-    def __init__(self, *args: object, client: Client, **kwargs: object) -> None:
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         required = identification_required(client)
         self.items = [item for item in ITEMS if item in identification_on_file(client)]

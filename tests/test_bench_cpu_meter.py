@@ -7,9 +7,13 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from bench.server import CpuMeter, Server
 
 SPIN = "import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end: pass"
+
+pytestmark = pytest.mark.slow
 
 
 def _spinning(seconds: float) -> subprocess.Popen:

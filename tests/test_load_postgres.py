@@ -13,7 +13,7 @@ from bench.server import Load, gunicorn_running, locust_run
 
 from .serving import ARGON2, server_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 2
 CLIENTS = 3

@@ -39,6 +39,7 @@ def _faults_per_verification(**env: str) -> int:
     return int(result.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not THP_SETTING.exists() or "[madvise]" not in THP_SETTING.read_text(),
     reason="the setting matters only where the kernel gives huge pages on request (madvise)",

@@ -33,7 +33,7 @@ from .serving import (
     server_env,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CHALLENGE = re.compile(r'data-testid="challenge-value">([^<]+)<')
 PUSH_NUMBER = re.compile(r'data-testid="push-number"[^>]*>([0-9]+)<')

@@ -33,7 +33,8 @@ def trading_window_end(device: SecurityDevice | None) -> datetime | None:
 
 def is_opted_out(user: User) -> bool:
     """L6: the user's account says "Secure Login not required for trading"."""
-    return user.account_id is not None and user.account.sls_opted_out
+    account = user.account
+    return account is not None and account.sls_opted_out
 
 
 def session_allows(session: TradingSession) -> list[str]:
@@ -43,9 +44,10 @@ def session_allows(session: TradingSession) -> list[str]:
     A user without an account (staff) has nothing to trade or withdraw."""
     user = session.user
     allows = ["session_extend", "logout"]
-    if user.account_id is None:
+    account = user.account
+    if account is None:
         return allows
-    permissions = account_permissions(user.account)
+    permissions = account_permissions(account)
     restricted = (Market.PINK_SHEET, Market.OTCBB)
     otc = ["trade_pink_sheet_otcbb"] if all(map(permissions.allows_market, restricted)) else []
     return ["trade", *otc, "withdraw", *allows]

@@ -71,7 +71,7 @@ def identification_check(
     the data on file of `user`'s client. Every required item must be answered; an answer
     that cannot be a date, a country or a document number, an item not on file, or a
     missing required item is a ValidationError that counts nothing and records nothing."""
-    if user.client_id is None:
+    if user.client is None:
         raise ValidationError("Only a client's user has identification data on file.")
     on_file = identification_on_file(user.client)
     required = identification_required(user.client)
@@ -112,7 +112,7 @@ def _same(answer: str, on_file: str) -> bool:
 
 
 def _audit(
-    result: IdentificationResult, *, user: User, actor: User, client: ClientInfo, **detail
+    result: IdentificationResult, *, user: User, actor: User, client: ClientInfo, **detail: object
 ) -> None:
     if result.throttled:
         detail["retry_after"] = result.retry_after

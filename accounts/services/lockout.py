@@ -49,12 +49,14 @@ def lockout_failure_record(*, user: User, at: datetime, client: ClientInfo) -> b
         user.locked_at = None
     user.save(update_fields=["last_failed_login_at", "locked_at"])
     if starts_lock:
+        locked_until = lockout_locked_until(user=user)
+        assert locked_until is not None, "a lock that starts has an end"
         audit_record(
             event_type=AuditEventType.LOCKOUT_STARTED,
             outcome=AuditOutcome.FAILURE,
             subject=user,
             client=client,
-            detail={"locked_until": lockout_locked_until(user=user).isoformat()},
+            detail={"locked_until": locked_until.isoformat()},
         )
         security_email_send(user=user, event=SecurityEmail.LOCKED_OUT, client=client)
     return starts_lock
@@ -77,6 +79,7 @@ def lockout_lift(*, user: User, actor: User, client: ClientInfo, reason: str) ->
     if not lockout_is_active(user=user, at=now):
         return False
     locked_until = lockout_locked_until(user=user)
+    assert locked_until is not None, "an active lock has an end"
     lockout_reset(user=user)
     audit_record(
         event_type=AuditEventType.LOCKOUT_LIFTED,

@@ -17,7 +17,9 @@ from .audit import audit_record
 def notice_send(*, user: User, subject: str, body: str, client: ClientInfo, kind: str) -> Notice:
     """A portal notice for `user`, mailed to the user's (or else the client's) address."""
     notice = Notice.objects.create(user=user, subject=subject, body=body)
-    recipient = user.email or (user.client.email if user.client_id else "")
+    recipient = user.email
+    if not recipient and user.client is not None:
+        recipient = user.client.email
     if recipient:
         # robust: a mail server that is down is logged, and neither undoes the committed
         # notice nor stops the run from handling the next order.

@@ -93,7 +93,8 @@ def security_email_recipient(user: User) -> str:
     """The user's own address, else the client's; empty when neither is known."""
     if user.email:
         return user.email
-    return user.client.email if user.client_id else ""
+    client = user.client
+    return client.email if client is not None else ""
 
 
 def security_email_send(

@@ -46,7 +46,16 @@ def hold_release(
     )
 
 
-def _settle(authenticator, *, from_states, to, event_type, reason, actor, client) -> int:
+def _settle(
+    authenticator: Authenticator,
+    *,
+    from_states: tuple[DeviceOrder.Hold, ...],
+    to: DeviceOrder.Hold,
+    event_type: AuditEventType,
+    reason: str,
+    actor: User | None,
+    client: ClientInfo,
+) -> int:
     orders = DeviceOrder.objects.select_for_update().filter(
         authenticator=authenticator, hold__in=from_states
     )

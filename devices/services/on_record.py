@@ -26,8 +26,9 @@ CALL_CLIENT_SERVICES = (
 def numbers_on_record(user: User) -> list[str]:
     """The user's mobile numbers on record (E.164), the application's first."""
     numbers = []
-    if user.client_id is not None and user.client.mobile_number:
-        numbers.append(user.client.mobile_number)
+    client = user.client
+    if client is not None and client.mobile_number:
+        numbers.append(client.mobile_number)
     sms_numbers = (
         SecurityDevice.objects.filter(user=user, confirmed=True, authenticator__kind="sms")
         .exclude(authenticator__state=Authenticator.State.LOST)

@@ -240,7 +240,13 @@ def _lock_users(*user_ids: int) -> list[User]:
     return [users[pk] for pk in user_ids]
 
 
-def _audit(event_type, share: DeviceShare, actor: User, client: ClientInfo, **detail) -> None:
+def _audit(
+    event_type: AuditEventType,
+    share: DeviceShare,
+    actor: User,
+    client: ClientInfo,
+    **detail: object,
+) -> None:
     """One event for the requester and one for the owner: both see their card's use."""
     for subject in (share.requester, share.owner):
         audit_record(

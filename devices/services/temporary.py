@@ -11,6 +11,7 @@ import string
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
@@ -230,7 +231,7 @@ def _expired_online_cards_end(user: User, *, actor: User, client: ClientInfo) ->
     return ended
 
 
-def _active_temporary(user: User, kind: str):
+def _active_temporary(user: User, kind: str) -> QuerySet[Authenticator]:
     return Authenticator.objects.filter(
         kind=kind, state=Authenticator.State.ACTIVE, user_devices__user=user
     )
@@ -247,7 +248,13 @@ def _already(authenticator: Authenticator) -> ValidationError:
     return ValidationError(f"{authenticator} is already {state}.")
 
 
-def _audit_device(authenticator, event_type, agent, client, **detail) -> None:
+def _audit_device(
+    authenticator: Authenticator,
+    event_type: AuditEventType,
+    agent: User,
+    client: ClientInfo,
+    **detail: object,
+) -> None:
     for device in authenticator.user_devices.select_related("user"):
         audit_record(
             event_type=event_type,

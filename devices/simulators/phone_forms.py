@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -76,7 +77,7 @@ class ActivationFinishForm(forms.Form):
     )
     biometrics = forms.BooleanField(label="Use biometrics to approve", required=False)
 
-    def __init__(self, *args: object, installation: PhoneAppInstallation, **kwargs: object):
+    def __init__(self, *args: Any, installation: PhoneAppInstallation, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.choosing_pin = not installation.pin_hash
         self.fields["pin"] = _pin_field("Choose a PIN" if self.choosing_pin else "App PIN")
@@ -108,7 +109,7 @@ class PushAnswerForm(forms.Form):
     pin = _pin_field("PIN")
     answer = forms.ChoiceField(choices=[(key, key) for key in METHODS])  # the button pressed
 
-    def __init__(self, *args: object, **kwargs: object):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["pin"].required = False
 
@@ -138,6 +139,6 @@ class AuthenticateForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, installation: PhoneAppInstallation, **kwargs: object):
+    def __init__(self, *args: Any, installation: PhoneAppInstallation, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = installation.accounts.order_by("username")

@@ -20,7 +20,7 @@ from sls_portal.settings.base import PASSWORD_HASHERS as PRODUCTION_HASHERS
 from tests.factories import UserFactory
 from tests.login_helpers import login_error, post_login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SAMPLES = 50
 TOLERANCE = 0.15

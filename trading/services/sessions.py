@@ -180,8 +180,8 @@ def _audit(
     event_type: AuditEventType,
     client: ClientInfo,
     actor: User | None = None,
-    **detail,
-):
+    **detail: object,
+) -> None:
     audit_record(
         event_type=event_type,
         outcome=AuditOutcome.SUCCESS,
