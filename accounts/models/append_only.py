@@ -12,10 +12,13 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Bulk updates and deletes are refused with the model's own words."""
 
     def update(self, **kwargs: Any) -> int:
-        raise PermissionError(self.model.append_only_message)
+        raise PermissionError(self._refusal())
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(self.model.append_only_message)
+        raise PermissionError(self._refusal())
+
+    def _refusal(self) -> str:
+        return str(getattr(self.model, "append_only_message", "These rows are append-only."))
 
 
 class AppendOnlyModel(models.Model):
