@@ -6,6 +6,7 @@ their form and `devices/_fresh_factor.html` inside it."""
 from __future__ import annotations
 
 import secrets
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.client_info import ClientInfo
+from accounts.models import User
 
 from .assurance import Action
 from .flows.device_step import (
@@ -20,7 +22,7 @@ from .flows.device_step import (
     Refusal,
     StepOutcome,
     step_answer,
-    step_ask,
+    step_challenge,
     step_device_choose,
     step_devices,
 )
@@ -38,6 +40,7 @@ class FreshFactorStep:
 
     def __init__(self, request: HttpRequest, action: Action) -> None:
         self.request = request
+        self.user = cast(User, request.user)  # the views ask for a verified login first
         self.action = action
         self.outcome: StepOutcome | None = None
 
@@ -48,25 +51,19 @@ class FreshFactorStep:
     @property
     def available(self) -> bool:
         """Whether the user holds a device that may approve this action at all."""
-        return bool(step_devices(self.request.user, self.action))
+        return bool(step_devices(self.user, self.action))
 
     def context(self) -> dict[str, object]:
         """A new challenge on the chosen device (the strongest unless one is asked for)."""
-        devices = step_devices(self.request.user, self.action)
-        if not devices:
-            return {"fresh_factor": None}
+        devices = step_devices(self.user, self.action)
         wanted = self.request.POST.get("device") or self.request.GET.get("device")
         device = step_device_choose(devices, wanted)
+        if device is None:
+            return {"fresh_factor": None}
         attempt = secrets.token_urlsafe(24)
         attempts = self.request.session.get(SESSION_KEY, {})
         self.request.session[SESSION_KEY] = {**attempts, self.action.value: attempt}
-        challenge = step_ask(
-            action=self.action,
-            device=device,
-            attempt=attempt,
-            client=ClientInfo.from_request(self.request),
-            fallback=True,
-        )
+        challenge = step_challenge(action=self.action, device=device, attempt=attempt)
         kind = device.authenticator.kind_behaviour
         form = SecondFactorForm(initial={"device": device.pk, "challenge": challenge.pk})
         form.fields["response"].label = kind.response_label
@@ -78,7 +75,7 @@ class FreshFactorStep:
                 "challenge": challenge,
                 "prompt": kind.prompt(challenge.value),
                 "failed": self.failed,
-                "message": self.outcome.message if self.failed else "",
+                "message": self.outcome.message if self.outcome is not None else "",
             }
         }
 
@@ -90,7 +87,7 @@ class FreshFactorStep:
         form = SecondFactorForm(self.request.POST)
         data = form.cleaned_data if form.is_valid() else {}
         self.outcome = step_answer(
-            user=self.request.user,
+            user=self.user,
             action=self.action,
             answer=Answer(
                 device_id=data.get("device"),
@@ -100,7 +97,7 @@ class FreshFactorStep:
             attempt=attempt,
             client=ClientInfo.from_request(self.request),
         )
-        return FreshFactor.from_outcome(self.outcome, user=self.request.user)
+        return FreshFactor.from_outcome(self.outcome, user=self.user)
 
     def locked_out_response(self) -> HttpResponse | None:
         """After a wrong answer that locked the user (L3), the session ends as at login."""

@@ -21,7 +21,7 @@ from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
 from .assurance import Action
-from .flows.device_step import Answer, Refusal, step_answer, step_ask, step_devices
+from .flows.device_step import Answer, Refusal, step_answer, step_challenge, step_devices
 from .models import DeviceShare, SecurityDevice
 from .services.sharing import (
     share_cancel,
@@ -137,12 +137,7 @@ def share_device_view(request: HttpRequest) -> HttpResponse:
         )
     except ShareRefused as refused:
         return _refused(request, flow, refused.refusal.message, refused.refusal.code)
-    challenge = step_ask(
-        action=Action.SHARE_DEVICE,
-        device=device,
-        attempt=flow.attempt,
-        client=ClientInfo.from_request(request),
-    )
+    challenge = step_challenge(action=Action.SHARE_DEVICE, device=device, attempt=flow.attempt)
     flow.challenge_shown(challenge)
     kind = device.authenticator.kind_behaviour
     form.fields["response"].label = kind.response_label

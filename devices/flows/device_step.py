@@ -85,13 +85,9 @@ class StepOutcome:
         return self.refusal is None and self.device is not None
 
     @property
-    def permanent(self) -> bool:
-        return self.accepted and not self.device.authenticator.kind_behaviour.temporary
-
-    @property
     def withdrawal_cap(self) -> WithdrawalTier | None:
         """The most a withdrawal this answer approves may reach (W1, G5); None: no cap."""
-        if not self.accepted:
+        if self.refusal is not None or self.device is None:
             return WithdrawalTier.NONE
         return withdrawal_cap(self.device.authenticator)
 
@@ -126,19 +122,31 @@ def step_ask(
     reuse_open: bool = False,
 ) -> Challenge | PushRequest:
     """Ask `device`, one of `step_devices` for `action`, for its answer: an IB Key push for
-    a login (K2) unless the user asked for the challenge, else a challenge bound to this
-    attempt and purpose. `reuse_open` shows a reloaded page the code already sent rather
-    than texting another."""
-    if not ASSURANCE[action].offers(device.authenticator):
-        raise ValidationError(NO_DEVICE, code="no_device")
+    a login (K2) unless the user asked for the challenge, else its challenge."""
     kind = device.authenticator.kind_behaviour
     if kind.uses_push and action in LOGIN_ACTIONS and not fallback:
+        _offered_check(action, device)
         return push_create(device=device, attempt=attempt, client=client)
-    if reuse_open and kind.sends_code:
+    return step_challenge(action=action, device=device, attempt=attempt, reuse_open=reuse_open)
+
+
+def step_challenge(
+    *, action: Action, device: SecurityDevice, attempt: str, reuse_open: bool = False
+) -> Challenge:
+    """A challenge of `device`, one of `step_devices` for `action`, bound to this attempt
+    and purpose. `reuse_open` shows a reloaded page the code already sent rather than
+    texting another."""
+    _offered_check(action, device)
+    if reuse_open and device.authenticator.kind_behaviour.sends_code:
         current = challenge_open_for(device=device, attempt=attempt, purpose=action)
         if current is not None:
             return current
     return challenge_issue(device=device, attempt=attempt, purpose=action)
+
+
+def _offered_check(action: Action, device: SecurityDevice) -> None:
+    if not ASSURANCE[action].offers(device.authenticator):
+        raise ValidationError(NO_DEVICE, code="no_device")
 
 
 def step_answer(
@@ -158,7 +166,7 @@ def step_answer(
     only if the caller does not wrap this call (withdrawals return their refusal instead)."""
     with transaction.atomic():
         outcome = _decide(user=user, action=action, answer=answer, attempt=attempt, channel=channel)
-        if outcome.accepted and on_accept is not None:
+        if outcome.accepted and outcome.device is not None and on_accept is not None:
             on_accept(outcome.device)
     return _record(user=user, outcome=outcome, client=client, channel=channel)
 
@@ -224,6 +232,10 @@ def _record(
 def _refusal_audit(
     *, user: User, outcome: StepOutcome, client: ClientInfo, channel: Channel
 ) -> None:
+    """A refusal that checked nothing: the device is known (it was not allowed, or its
+    challenge was no longer open)."""
+    if outcome.device is None:
+        return
     access_refused_record(
         user=user,
         authenticator=outcome.device.authenticator,

@@ -38,7 +38,7 @@ class FreshFactor:
 
     @classmethod
     def from_outcome(cls, outcome: StepOutcome, *, user: User) -> FreshFactor | None:
-        if not outcome.accepted:
+        if outcome.refusal is not None or outcome.device is None:
             return None
         return cls(
             user_id=user.pk,

@@ -28,7 +28,7 @@ from ..flows.device_step import (
     Refusal,
     StepOutcome,
     step_answer,
-    step_ask,
+    step_challenge,
     step_device_choose,
     step_devices,
 )
@@ -283,9 +283,7 @@ def ib_key_activation_cancel(*, token: str) -> None:
 
 
 def _ask(activation: IbKeyActivation, device: SecurityDevice, client: ClientInfo) -> None:
-    step_ask(
-        action=ACTION, device=device, attempt=activation.attempt, client=client, reuse_open=True
-    )
+    step_challenge(action=ACTION, device=device, attempt=activation.attempt, reuse_open=True)
     activation.asked_device = device
     activation.save(update_fields=["asked_device"])
 

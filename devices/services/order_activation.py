@@ -13,7 +13,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, User
 
 from ..assurance import Action
-from ..flows.device_step import Answer, StepOutcome, step_answer, step_ask
+from ..flows.device_step import Answer, StepOutcome, step_answer, step_challenge
 from ..models import Authenticator, Challenge, DeviceOrder, SecurityDevice
 from .orders import device_order_activate
 
@@ -39,7 +39,7 @@ def order_activation_challenge(*, user: User, attempt: str) -> Challenge:
     device = shipped_device(user)
     if device is None:
         raise ValidationError(NOTHING_SHIPPED)
-    return step_ask(action=Action.ACTIVATE_REPLACEMENT, device=device, attempt=attempt)
+    return step_challenge(action=Action.ACTIVATE_REPLACEMENT, device=device, attempt=attempt)
 
 
 def device_order_activate_by_holder(

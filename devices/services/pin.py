@@ -16,7 +16,7 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
 from ..assurance import Action
-from ..flows.device_step import Answer, StepOutcome, step_answer, step_ask, step_devices
+from ..flows.device_step import Answer, StepOutcome, step_answer, step_challenge, step_devices
 from ..models import Authenticator, Challenge, SecurityDevice
 from .inventory import pin_encrypted
 
@@ -34,7 +34,7 @@ def pin_change_challenge(*, user: User, device_id: int, attempt: str) -> Challen
     device = next((d for d in pin_card_devices(user) if d.pk == device_id), None)
     if device is None:
         raise ValidationError(NO_PIN_CARD)
-    return step_ask(action=Action.CHANGE_PIN, device=device, attempt=attempt)
+    return step_challenge(action=Action.CHANGE_PIN, device=device, attempt=attempt)
 
 
 def device_pin_change(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -206,7 +206,7 @@ def push_state(*, user: User, push_id: int, attempt: str) -> PushState:
         return "denied"
     if push.status == PushRequest.Status.PENDING and timezone.now() >= push.expires_at:
         return "expired"
-    return push.status
+    return cast(PushState, push.status)
 
 
 def push_approval_lock(*, user_id: int, push_id: int, attempt: str) -> PushRequest | None:
@@ -246,7 +246,9 @@ def _usable(push: PushRequest) -> bool:
     )
 
 
-def _audit_decision(push: PushRequest, decision: str, typed_number: str, client) -> None:
+def _audit_decision(
+    push: PushRequest, decision: str, typed_number: str, client: ClientInfo
+) -> None:
     if push.status == PushRequest.Status.APPROVED:
         event_type, outcome = AuditEventType.PUSH_APPROVED, AuditOutcome.SUCCESS
     elif decision == "fraud":

@@ -14,7 +14,7 @@ from ..flows.device_step import (
     Answer,
     StepOutcome,
     step_answer,
-    step_ask,
+    step_challenge,
     step_device_choose,
     step_devices,
 )
@@ -41,7 +41,7 @@ def reactivation_challenge_issue(*, user: User, device_id: int, attempt: str) ->
     device = _candidate(user, device_id)
     if not has_temporary_device(user):
         raise ValidationError(NO_TEMPORARY_DEVICE)
-    return step_ask(action=Action.REACTIVATE, device=device, attempt=attempt)
+    return step_challenge(action=Action.REACTIVATE, device=device, attempt=attempt)
 
 
 def device_reactivate(

@@ -55,7 +55,7 @@ def challenge_answer_check(
     kind = authenticator.kind_behaviour
     if not kind.response_is_well_formed(response):
         return False
-    accepted = kind.check(authenticator=authenticator, challenge=challenge, response=response)
+    accepted = bool(kind.check(authenticator=authenticator, challenge=challenge, response=response))
     if accepted and kind.state_fields:
         authenticator.save(update_fields=list(kind.state_fields))
     return accepted

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.client_info import SYSTEM
 from devices.assurance import Action
-from devices.flows.device_step import Answer, step_answer, step_ask
+from devices.flows.device_step import Answer, step_answer, step_challenge
 from tests.concurrency import run_at_once
 from tests.login_helpers import card_answer
 
@@ -22,7 +22,7 @@ RACERS = 8
 def test_D2_simultaneous_identical_responses_are_accepted_once(kind, otp_mode):
     user = make_holder(kind, otp_mode)
     device = user.securitydevice_set.select_related("authenticator").get()
-    challenge = step_ask(action=Action.LOGIN_PORTAL, device=device, attempt="attempt-1")
+    challenge = step_challenge(action=Action.LOGIN_PORTAL, device=device, attempt="attempt-1")
     answer = card_answer(device, challenge.value)
 
     outcomes = run_at_once(

@@ -16,7 +16,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, SecurityTeamRequest
 from accounts.services.lockout import lockout_is_active
 from devices.assurance import Action
-from devices.flows.device_step import Answer, Refusal, step_answer, step_ask
+from devices.flows.device_step import Answer, Refusal, step_answer, step_challenge
 from devices.models import Authenticator
 from tests.devices.conftest import make_holder
 from tests.devices.temporary_helpers import device_of, passcode_give
@@ -93,7 +93,7 @@ def test_G5_W1_the_same_withdrawal_approved_by_the_permanent_card_keeps_its_tier
     user = make_holder("platinum", "totp")
     passcode_give(user, support_agent)
     card = device_of(user, "platinum")
-    intent_challenge = step_ask(action=Action.WITHDRAW, device=card, attempt="w-1")
+    intent_challenge = step_challenge(action=Action.WITHDRAW, device=card, attempt="w-1")
 
     outcome = card_answered(user, card, Action.WITHDRAW, intent_challenge, "w-1")
 
@@ -111,7 +111,7 @@ def test_G5_T2_a_temporary_device_answers_no_fresh_factor_for_a_sensitive_change
         passcode = passcode_give(user, support_agent)
         device = device_of(user, "temporary_passcode")
         traveller.shift(timedelta(days=13))
-        challenge = step_ask(action=Action.LOGIN_PORTAL, device=device, attempt="a")
+        challenge = step_challenge(action=Action.LOGIN_PORTAL, device=device, attempt="a")
         outcome = step_answer(
             user=user,
             action=action,
@@ -224,7 +224,7 @@ def test_G1_D2_a_login_in_another_tab_does_not_close_a_withdrawal_approval():
     browser = Client()
     browser.force_login(user)
     card = user.securitydevice_set.select_related("authenticator").get()
-    withdrawal_challenge = step_ask(action=Action.WITHDRAW, device=card, attempt="intent-1")
+    withdrawal_challenge = step_challenge(action=Action.WITHDRAW, device=card, attempt="intent-1")
     post_login(Client(), user.username, DEFAULT_PASSWORD)  # another tab's login
 
     outcome = card_answered(user, card, Action.WITHDRAW, withdrawal_challenge, "intent-1")
@@ -235,8 +235,8 @@ def test_G1_D2_a_login_in_another_tab_does_not_close_a_withdrawal_approval():
 def test_G1_D2_an_answer_to_a_closed_challenge_says_so_and_counts_nothing():
     user = make_holder("dsc_plus")
     card = user.securitydevice_set.select_related("authenticator").get()
-    first = step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
-    step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-2")  # closes the first
+    first = step_challenge(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
+    step_challenge(action=Action.LOGIN_PORTAL, device=card, attempt="login-2")  # closes the first
 
     outcome = card_answered(user, card, Action.LOGIN_PORTAL, first, "login-1")
 
@@ -251,7 +251,7 @@ def test_G1_D2_an_answer_to_a_closed_challenge_says_so_and_counts_nothing():
 def test_G1_a_lost_card_answers_nothing_but_its_reactivation():
     user = make_holder("dsc_plus")
     card = user.securitydevice_set.select_related("authenticator").get()
-    challenge = step_ask(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
+    challenge = step_challenge(action=Action.LOGIN_PORTAL, device=card, attempt="login-1")
     Authenticator.objects.filter(pk=card.authenticator_id).update(state=Authenticator.State.LOST)
 
     outcome = card_answered(user, card, Action.LOGIN_PORTAL, challenge, "login-1")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
 from devices.assurance import ASSURANCE, Action, withdrawal_cap
-from devices.flows.device_step import step_ask, step_devices
+from devices.flows.device_step import step_challenge, step_devices
 from devices.models import Challenge, SecurityDevice
 from devices.temporary import Channel
 
@@ -90,7 +90,9 @@ def withdrawal_intent_create(
                 created_at=now,
                 expires_at=now + conf.INTENT_TTL,
             )
-            challenge = step_ask(action=Action.WITHDRAW, device=device, attempt=intent.attempt)
+            challenge = step_challenge(
+                action=Action.WITHDRAW, device=device, attempt=intent.attempt
+            )
             withdrawal_event_record(
                 event_type=AuditEventType.WITHDRAWAL_REQUESTED,
                 user=user,
