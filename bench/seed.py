@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from accounts.models import Account, Client, User
 from devices.crypto import secret_decrypt
 from devices.demo import demo_card_give
+from devices.kinds import Kind
 
 BENCH_PASSWORD = "bench-login-pass-7"  # noqa: S105 (bench accounts only)
 BENCH_PIN = "1234"
@@ -38,7 +39,7 @@ def portal_users_seed(*, count: int, devices: int = 1) -> list[dict]:
         )
         cards = [
             demo_card_give(
-                user=user, kind="dsc_plus", serial=f"DSCP-L{stamp}-{n}-{d}", pin=BENCH_PIN
+                user=user, kind=Kind.DSC_PLUS, serial=f"DSCP-L{stamp}-{n}-{d}", pin=BENCH_PIN
             ).authenticator
             for d in range(devices)
         ]

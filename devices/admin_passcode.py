@@ -40,6 +40,7 @@ from accounts.identification import (
 from accounts.models import Client, User
 from accounts.services.identification import IdentificationResult, identification_check
 
+from .kinds import Kind
 from .models import Authenticator, TemporaryDevice
 from .services.temporary import PASSCODE_LENGTH, PASSCODE_REASONS, passcode_issue
 from .temporary import temporary_full_access_end, temporary_window_end
@@ -204,7 +205,7 @@ def _issue(
         client=ClientInfo.from_request(request),
     )
     device = TemporaryDevice.objects.filter(
-        kind="temporary_passcode", state=Authenticator.State.ACTIVE, user_devices__user=user
+        kind=Kind.TEMPORARY_PASSCODE, state=Authenticator.State.ACTIVE, user_devices__user=user
     ).latest("activated_at")
     model_admin.log_change(request, user, f"Temporary passcode {device.serial} issued.")
     return _render(

@@ -26,6 +26,7 @@ from .temporary import (
     Scope,
     temporary_access,
     temporary_full_access_end,
+    temporary_portal_only_end,
     temporary_window_end,
 )
 
@@ -121,7 +122,8 @@ class TemporaryDeviceAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Portal only until")
     def portal_only_until(self, device: TemporaryDevice) -> str:
-        return _when(temporary_window_end(device)) if device.kind == "temporary_passcode" else "-"
+        end = temporary_portal_only_end(device)
+        return _when(end) if end is not None else "-"
 
     @admin.display(description="Ends")
     def ends(self, device: TemporaryDevice) -> str:

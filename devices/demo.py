@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.client_info import SYSTEM
 from accounts.models import User
 
+from .kinds import Kind
 from .models import Authenticator, SecurityDevice
 from .services.ib_key import ib_key_register
 from .services.inventory import (
@@ -40,31 +41,31 @@ class DemoDevice:
 
 # (username, kind, serial, OTP mode for one-time-code cards)
 DEMO_CARDS = [
-    ("alice", "dsc_plus", "DSCP-100001", ""),
-    ("alice2", "dsc_plus", "DSCP-100002", ""),
-    ("alice2", "scc", "SCC-200002", ""),
-    ("bob", "scc", "SCC-200001", ""),
-    ("carter", "dsc", "DSC-300001", ""),
-    ("dana", "platinum", "PLT-400001", "totp"),
-    ("erin", "gold", "GLD-500001", "hotp"),
-    ("frank", "sms", "", ""),
-    ("grace", "ib_key", "", ""),
-    ("agent", "scc", "SCC-900001", ""),
-    ("admin", "scc", "SCC-900002", ""),
-    ("security", "scc", "SCC-900003", ""),
-    ("compliance", "scc", "SCC-900004", ""),
+    ("alice", Kind.DSC_PLUS, "DSCP-100001", ""),
+    ("alice2", Kind.DSC_PLUS, "DSCP-100002", ""),
+    ("alice2", Kind.SCC, "SCC-200002", ""),
+    ("bob", Kind.SCC, "SCC-200001", ""),
+    ("carter", Kind.DSC, "DSC-300001", ""),
+    ("dana", Kind.PLATINUM, "PLT-400001", "totp"),
+    ("erin", Kind.GOLD, "GLD-500001", "hotp"),
+    ("frank", Kind.SMS, "", ""),
+    ("grace", Kind.IB_KEY, "", ""),
+    ("agent", Kind.SCC, "SCC-900001", ""),
+    ("admin", Kind.SCC, "SCC-900002", ""),
+    ("security", Kind.SCC, "SCC-900003", ""),
+    ("compliance", Kind.SCC, "SCC-900004", ""),
 ]
 # DSC+ cards in inventory, for the request and replacement wizard (T5).
 DEMO_STOCK = ["DSCP-800001", "DSCP-800002", "DSCP-800003"]
 
 HOW = {
-    "dsc_plus": f"DSC+ keypad simulator, PIN {DEMO_PIN}",
-    "dsc": "DSC keypad simulator (no PIN)",
-    "scc": "printed Security Code Card",
-    "platinum": "Platinum card simulator (time-based code)",
-    "gold": "Gold card simulator (press for the next code)",
-    "sms": f"SMS to {DEMO_MOBILE}: read it in the phone simulator's inbox",
-    "ib_key": f"IB Key on the simulated iPhone at /simulators/phone/ (app PIN {DEMO_PIN})",
+    Kind.DSC_PLUS: f"DSC+ keypad simulator, PIN {DEMO_PIN}",
+    Kind.DSC: "DSC keypad simulator (no PIN)",
+    Kind.SCC: "printed Security Code Card",
+    Kind.PLATINUM: "Platinum card simulator (time-based code)",
+    Kind.GOLD: "Gold card simulator (press for the next code)",
+    Kind.SMS: f"SMS to {DEMO_MOBILE}: read it in the phone simulator's inbox",
+    Kind.IB_KEY: f"IB Key on the simulated iPhone at /simulators/phone/ (app PIN {DEMO_PIN})",
 }
 
 
@@ -84,7 +85,7 @@ def seed_demo_devices() -> list[DemoDevice]:
     for serial in DEMO_STOCK:
         if not Authenticator.objects.filter(serial=serial).exists():
             authenticator_build(
-                kind="dsc_plus", serial=serial, secret=secrets.token_bytes(32)
+                kind=Kind.DSC_PLUS, serial=serial, secret=secrets.token_bytes(32)
             ).save()
     return devices
 
@@ -100,11 +101,11 @@ def demo_card_give(
 ) -> SecurityDevice:
     """Make a card of `kind` with a random seed (a grid card is printed for the simulator)
     and assign it to `user`, as the factory and support would."""
-    if kind == "sms":
+    if kind == Kind.SMS:
         return sms_device_add(user=user, phone_number=DEMO_MOBILE, client=SYSTEM)
-    if kind == "ib_key":
+    if kind == Kind.IB_KEY:
         return _demo_phone(user, pin)
-    if kind == "scc":
+    if kind == Kind.SCC:
         authenticator, grid = scc_issue(serial=serial)
         card_print(serial=serial, grid=grid)
     else:

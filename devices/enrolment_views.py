@@ -111,8 +111,8 @@ def ib_key_invitation_context(request: HttpRequest) -> dict[str, dict[str, objec
     user = request.user
     if not user.is_authenticated:
         return {}
-    kinds = {device.authenticator.kind for device in active_devices(user)}
-    if "sms" not in kinds or "ib_key" in kinds:
+    kinds = [device.authenticator.kind_behaviour for device in active_devices(user)]
+    if not any(kind.until_ib_key for kind in kinds) or any(kind.uses_push for kind in kinds):
         return {}
     query = urlencode({"username": user.username})
     activation_url = request.build_absolute_uri(f"{reverse('phone:activate')}?{query}")

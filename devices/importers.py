@@ -22,6 +22,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
+from .kinds import Kind
 from .models import Authenticator
 from .services.inventory import authenticator_build
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 # wrong or hostile upload from holding a worker and the database for minutes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_CARDS = 10_000
-KIND = "dsc_plus"
+KIND = Kind.DSC_PLUS
 CSV_HEADERS = (["serial", "secret"], ["serial", "secret", "suite"])
 FILENAME_MAX_LENGTH = 255
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
-from .kinds import KIND_CHOICES, KINDS, kind_for
+from .kinds import TEMPORARY_KINDS, DeviceKind, Kind, column_constraints, kind_for
 
 
 class Authenticator(models.Model):
@@ -26,7 +26,7 @@ class Authenticator(models.Model):
         RETURNED = "returned", "Returned"
         REVOKED = "revoked", "Revoked"
 
-    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     serial = models.CharField(max_length=40, unique=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.IN_STOCK)
     secret = models.TextField(blank=True, help_text="Seed, encrypted (D4).", editable=False)
@@ -66,19 +66,21 @@ class Authenticator(models.Model):
 
     class Meta:
         ordering = ["serial"]
+        # Each kind's own columns (a phone number, an app's key, a passcode's hash, an
+        # OCRA suite, a one-time-code mode) are blank on the rows of every other kind.
+        constraints = column_constraints()
 
     def __str__(self) -> str:
         return f"{self.kind_behaviour.label} {self.serial}"
 
     @property
-    def kind_behaviour(self):
+    def kind_behaviour(self) -> DeviceKind:
         return kind_for(self.kind)
 
 
 class TemporaryDeviceManager(models.Manager):
     def get_queryset(self) -> models.QuerySet:
-        temporary = [code for code, kind in KINDS.items() if kind.temporary]
-        return super().get_queryset().filter(kind__in=temporary)
+        return super().get_queryset().filter(kind__in=TEMPORARY_KINDS)
 
 
 class TemporaryDevice(Authenticator):

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from accounts.dates import day_text
 from accounts.models import Account, User
 
+from .kinds import Kind
 from .models import Authenticator, DeviceOrder, SecurityDevice
 
 EQUITY_THRESHOLD_USD = Decimal("1000000.00")
@@ -58,13 +59,13 @@ def open_order(user: User) -> DeviceOrder | None:
 def replaced_dsc_plus(user: User) -> Authenticator | None:
     """The user's DSC+ being replaced: one reported lost or damaged, or one the user holds
     while logging in with an online security card because it is missing (KB1943)."""
-    cards = Authenticator.objects.filter(kind="dsc_plus", user_devices__user=user)
+    cards = Authenticator.objects.filter(kind=Kind.DSC_PLUS, user_devices__user=user)
     reported = cards.filter(state__in=REPLACEABLE_STATES).order_by("-pk").first()
     if reported is not None:
         return reported
     on_online_card = SecurityDevice.objects.filter(
         user=user,
-        authenticator__kind="online_card",
+        authenticator__kind=Kind.ONLINE_CARD,
         authenticator__state=Authenticator.State.ACTIVE,
     ).exists()
     if on_online_card:
@@ -90,7 +91,7 @@ def dsc_plus_eligibility(user: User) -> Eligibility:
     if replaces is not None:
         return Eligibility(True, replaces=replaces)
     holds_one = Authenticator.objects.filter(
-        kind="dsc_plus", state=Authenticator.State.ACTIVE, user_devices__user=user
+        kind=Kind.DSC_PLUS, state=Authenticator.State.ACTIVE, user_devices__user=user
     ).exists()
     if holds_one:
         return Eligibility(False, ALREADY_HELD)
@@ -109,10 +110,10 @@ def _on_passcode_without_online_card(user: User) -> bool:
         SecurityDevice.objects.filter(
             user=user,
             authenticator__state=Authenticator.State.ACTIVE,
-            authenticator__kind__in=("temporary_passcode", "online_card"),
+            authenticator__kind__in=(Kind.TEMPORARY_PASSCODE, Kind.ONLINE_CARD),
         ).values_list("authenticator__kind", flat=True)
     )
-    return active_kinds == {"temporary_passcode"}
+    return active_kinds == {Kind.TEMPORARY_PASSCODE}
 
 
 def hold_accounts(user: User) -> QuerySet[Account]:

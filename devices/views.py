@@ -138,7 +138,7 @@ def _complete(
     if outcome.access.scope == Scope.ONLINE_CARD_ONLY:
         messages.info(request, outcome.access.message)
         return redirect("devices:online_card")
-    if outcome.device.authenticator.kind == "temporary_passcode":
+    if outcome.device.authenticator.kind_behaviour.offers_online_card:
         messages.info(
             request, format_html(ONLINE_CARD_INVITATION, url=reverse("devices:online_card"))
         )
@@ -169,8 +169,7 @@ def _challenge_page(request, flow, devices, device, failed, challenge=None) -> H
     kind = device.authenticator.kind_behaviour
     form = SecondFactorForm(initial={"device": device.pk, "challenge": challenge.pk})
     form.fields["response"].label = kind.response_label
-    if kind.code == "temporary_passcode":
-        form.fields["response"].widget.attrs["inputmode"] = "text"
+    form.fields["response"].widget.attrs["inputmode"] = kind.response_inputmode
     context = {
         "form": form,
         "devices": devices,

@@ -10,13 +10,14 @@ import factory
 
 from accounts.models import Account, Client, User
 from devices.demo import demo_card_give
+from devices.kinds import Kind
 from devices.models import SecurityDevice
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 DEFAULT_PIN = "1234"
 
 
-def give_device(user: User, kind: str = "dsc_plus", otp_mode: str = "") -> SecurityDevice:
+def give_device(user: User, kind: str = Kind.DSC_PLUS, otp_mode: str = "") -> SecurityDevice:
     """Issue and assign a fresh card of `kind` to `user`, as support would."""
     serial = f"{kind.upper()}-{secrets.token_hex(4)}"
     return demo_card_give(user=user, kind=kind, serial=serial, otp_mode=otp_mode, pin=DEFAULT_PIN)
@@ -65,7 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def device(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         """Every client has a DSC+ unless a kind, or False for none, is given."""
         if create and extracted is not False:
-            give_device(obj, extracted or "dsc_plus")
+            give_device(obj, extracted or Kind.DSC_PLUS)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -80,4 +81,4 @@ class StaffFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def device(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create and extracted is not False:
-            give_device(obj, extracted or "scc")
+            give_device(obj, extracted or Kind.SCC)

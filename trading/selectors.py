@@ -8,7 +8,7 @@ from datetime import datetime
 from accounts.models import User
 from accounts.permissions import Market, account_permissions
 from devices.models import SecurityDevice
-from devices.temporary import ONLINE_CARD_FULL_ACCESS, PASSCODE_FULL_ACCESS
+from devices.temporary import temporary_full_access_end
 
 from .models import TradingSession
 
@@ -24,11 +24,7 @@ def trading_window_end(device: SecurityDevice | None) -> datetime | None:
     days; T3: an online card after 21); None for permanent devices and password sessions."""
     if device is None or not device.authenticator.kind_behaviour.temporary:
         return None
-    authenticator = device.authenticator
-    start = authenticator.activated_at or authenticator.created_at
-    if authenticator.kind == "online_card":
-        return start + ONLINE_CARD_FULL_ACCESS
-    return start + PASSCODE_FULL_ACCESS
+    return temporary_full_access_end(device.authenticator)
 
 
 def is_opted_out(user: User) -> bool:

@@ -1,9 +1,14 @@
 """Device kinds, looked up by the `kind` field. Adding a kind means adding a module and
-listing it here, not editing a chain of conditions."""
+listing it here, not editing a chain of conditions: the `Kind` choices, the columns the
+database allows each kind and every kind-specific decision follow from the kind classes."""
 
 from __future__ import annotations
 
-from .base import DeviceKind, WithdrawalTier
+from collections.abc import Callable
+
+from django.db import models
+
+from .base import KIND_COLUMNS, DeviceKind, WithdrawalTier
 from .dsc import Dsc
 from .dsc_plus import DscPlus
 from .gold import Gold
@@ -13,6 +18,7 @@ from .platinum import Platinum
 from .scc import SecurityCodeCard
 from .sms import Sms
 from .temporary_passcode import TemporaryPasscode
+from .windows import FULL, Access, Channel, Scope
 
 KINDS: dict[str, DeviceKind] = {
     kind.code: kind()
@@ -28,11 +34,57 @@ KINDS: dict[str, DeviceKind] = {
         OnlineSecurityCard,
     )
 }
-KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+
+# `Authenticator.kind`'s choices: Kind.DSC_PLUS == "dsc_plus", labelled as the kind says.
+Kind = models.TextChoices(
+    "Kind", [(code.upper(), (code, kind.label)) for code, kind in KINDS.items()]
+)
+KIND_CHOICES = Kind.choices
 
 
 def kind_for(code: str) -> DeviceKind:
     return KINDS[code]
 
 
-__all__ = ["KINDS", "KIND_CHOICES", "DeviceKind", "WithdrawalTier", "kind_for"]
+def kind_codes(test: Callable[[DeviceKind], bool]) -> list[str]:
+    """The codes of the kinds for which `test` holds, in registry order: for queries such as
+    `kind__in=kind_codes(lambda kind: kind.temporary)`."""
+    return [code for code, kind in KINDS.items() if test(kind)]
+
+
+TEMPORARY_KINDS = tuple(kind_codes(lambda kind: kind.temporary))
+
+
+def column_constraints() -> list[models.CheckConstraint]:
+    """One check per kind-specific column of the authenticator table: blank unless the row's
+    kind uses it, and filled on every row of a kind that requires it."""
+    constraints = []
+    for column in KIND_COLUMNS:
+        blank = models.Q(**{column: ""})
+        using = [code for code, kind in KINDS.items() if column in kind.columns]
+        required = [code for code, kind in KINDS.items() if column in kind.required_columns]
+        condition = blank | models.Q(kind__in=using)
+        if required:
+            condition &= ~blank | ~models.Q(kind__in=required)
+        constraints.append(
+            models.CheckConstraint(condition=condition, name=f"authenticator_{column}_by_kind")
+        )
+    return constraints
+
+
+__all__ = [
+    "FULL",
+    "KINDS",
+    "KIND_CHOICES",
+    "KIND_COLUMNS",
+    "TEMPORARY_KINDS",
+    "Access",
+    "Channel",
+    "DeviceKind",
+    "Kind",
+    "Scope",
+    "WithdrawalTier",
+    "column_constraints",
+    "kind_for",
+    "kind_codes",
+]

@@ -4,11 +4,26 @@ temporary, what its challenge looks like and how a response is checked."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
+from .windows import FULL, Access, Channel
+
 if TYPE_CHECKING:
     from ..models import Authenticator, Challenge
+
+# Columns of the authenticator row that belong to some kinds only. Each kind lists those it
+# uses in `columns` (and those it cannot work without in `required_columns`); the check
+# constraints of `devices.kinds.column_constraints` keep them blank on every other kind.
+KIND_COLUMNS = (
+    "phone_number",
+    "public_key",
+    "app_installation",
+    "code_hash",
+    "ocra_suite",
+    "otp_mode",
+)
 
 
 class WithdrawalTier(StrEnum):
@@ -41,6 +56,35 @@ class DeviceKind:
     sends_code: ClassVar[bool] = False
     # A physical card several users of one person may share (H1); IB Key uses "Add user".
     shareable: ClassVar[bool] = False
+    # What the login, step-up and approval pages call the challenge shown next to the prompt.
+    challenge_label: ClassVar[str] = "Challenge"
+    # The keyboard a phone shows for the response (HTML inputmode).
+    response_inputmode: ClassVar[str] = "numeric"
+    # Columns of KIND_COLUMNS this kind uses, and those every row of the kind must fill.
+    columns: ClassVar[frozenset[str]] = frozenset()
+    required_columns: ClassVar[frozenset[str]] = frozenset()
+    # The OCRA suite and one-time-code mode a new card of this kind gets when its
+    # inventory record names none.
+    default_ocra_suite: ClassVar[str] = ""
+    default_otp_mode: ClassVar[str] = ""
+    # A stand-in until IB Key is active: IB Key activation retires it, and while the user
+    # holds it without IB Key the pages invite them to activate the app (E1, K7).
+    until_ib_key: ClassVar[bool] = False
+    # After a login with this device the user is told where the online security card is
+    # (T3: a temporary passcode leads to it).
+    offers_online_card: ClassVar[bool] = False
+    # The temporary windows (T2, T3), counted from activation: full access on both
+    # channels, then (until `access_window`) what `access` says; None for permanent kinds.
+    full_access_period: ClassVar[timedelta | None] = None
+    access_window: ClassVar[timedelta | None] = None
+    # How the device simulator answers for a card of this kind: "respond" (type the
+    # challenge and PIN), "cells" (read the printed grid) or "press" (press the button).
+    simulator_action: ClassVar[str] = "respond"
+
+    def access(self, *, age: timedelta, channel: Channel) -> Access:
+        """What the device opens on `channel` at `age` since activation; permanent kinds
+        open everything, always."""
+        return FULL
 
     def new_challenge(self, authenticator: Authenticator) -> str:
         return ""

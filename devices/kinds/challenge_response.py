@@ -18,6 +18,8 @@ class OcraCardKind(DeviceKind):
     """The suite is a field of each authenticator, so cards of another suite work too."""
 
     response_label = "Response from your card"
+    columns = frozenset({"ocra_suite"})
+    required_columns = frozenset({"ocra_suite"})
     response_pattern = re.compile(r"[0-9]{6,10}")
 
     def new_challenge(self, authenticator: Authenticator) -> str:

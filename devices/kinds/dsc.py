@@ -1,5 +1,6 @@
 """The legacy Digital Security Card: challenge/response like DSC+, one level lower."""
 
+from .. import conf
 from .base import WithdrawalTier
 from .challenge_response import OcraCardKind
 
@@ -10,3 +11,4 @@ class Dsc(OcraCardKind):
     level = 4
     shareable = True
     withdrawal_tier = WithdrawalTier.DSC
+    default_ocra_suite = conf.DSC_DEFAULT_SUITE

@@ -1,6 +1,7 @@
 """Digital Security Card+ (KB2634): 6-digit challenge, 4-digit PIN on the card, 8-digit
 response; OCRA-1:HOTP-SHA256-8:QN06-PSHA1 unless the card says otherwise."""
 
+from .. import conf
 from .base import WithdrawalTier
 from .challenge_response import OcraCardKind
 
@@ -11,3 +12,4 @@ class DscPlus(OcraCardKind):
     level = 5
     shareable = True
     withdrawal_tier = WithdrawalTier.UNLIMITED
+    default_ocra_suite = conf.DSC_PLUS_DEFAULT_SUITE

@@ -13,6 +13,8 @@ class IbKey(OcraCardKind):
     withdrawal_tier = WithdrawalTier.IB_KEY
     uses_push = True
     response_label = "Response from the IBKR Mobile app"
+    columns = frozenset({"ocra_suite", "public_key", "app_installation"})
+    required_columns = frozenset({"ocra_suite", "public_key", "app_installation"})
 
     def prompt(self, challenge: str) -> str:
         return (

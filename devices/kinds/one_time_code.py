@@ -26,6 +26,10 @@ class OneTimeCodeKind(DeviceKind):
     response_label = "Code shown on your card"
     response_pattern = re.compile(r"[0-9]{6,8}")
     state_fields = ("counter", "last_used_step")
+    columns = frozenset({"otp_mode"})
+    required_columns = frozenset({"otp_mode"})
+    default_otp_mode = "totp"
+    simulator_action = "press"
 
     def prompt(self, challenge: str) -> str:
         return "Press the button on your card and type the code it shows."

@@ -22,6 +22,8 @@ class SecurityCodeCard(DeviceKind):
     withdrawal_tier = WithdrawalTier.SCC
     response_label = "Codes from your card"
     response_pattern = re.compile(r"[0-9]{6}")
+    challenge_label = "Index numbers"
+    simulator_action = "cells"
 
     def new_challenge(self, authenticator: Authenticator) -> str:
         cells = list(authenticator.cells.values_list("index", flat=True))

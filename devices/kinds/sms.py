@@ -25,6 +25,9 @@ class Sms(DeviceKind):
     response_label = "Code from the text message"
     response_pattern = re.compile(r"[0-9]{6}")
     sends_code = True
+    until_ib_key = True
+    columns = frozenset({"phone_number"})
+    required_columns = frozenset({"phone_number"})
 
     def prompt(self, challenge: str) -> str:
         return f"We sent a code by text message to {challenge}. Type it here."

@@ -22,6 +22,7 @@ from accounts.services.notifications import SecurityEmail, security_email_send
 
 from .. import conf
 from ..crypto import secret_decrypt, secret_encrypt
+from ..kinds import Kind, kind_codes
 from ..models import Authenticator, SecurityDevice
 
 OCRA_SECRET_BYTES = 32
@@ -70,7 +71,7 @@ def ib_key_register(
     authenticator = (
         Authenticator.objects.select_for_update()
         .filter(
-            kind="ib_key",
+            kind=Kind.IB_KEY,
             app_installation=installation_id,
             state=Authenticator.State.ACTIVE,
         )
@@ -84,7 +85,7 @@ def ib_key_register(
     if authenticator is None:
         ocra_secret = secrets.token_bytes(OCRA_SECRET_BYTES)
         authenticator = Authenticator.objects.create(
-            kind="ib_key",
+            kind=Kind.IB_KEY,
             serial=f"IBK-{installation_id[:16]}",
             state=Authenticator.State.ACTIVE,
             public_key=public_key_pem,
@@ -107,7 +108,7 @@ def ib_key_register(
         subject=user,
         actor=user,
         client=client,
-        detail={"serial": authenticator.serial, "kind": "ib_key"},
+        detail={"serial": authenticator.serial, "kind": authenticator.kind},
     )
     security_email_send(
         user=user, event=SecurityEmail.DEVICE_ADDED, client=client, device=str(authenticator)
@@ -124,13 +125,14 @@ def _refuse_other_person(authenticator: Authenticator, user: User) -> None:
 
 def _retire_other_installations(user: User, installation_id: str) -> None:
     """K4: a new phone or a reinstall makes the old registration stop working."""
-    SecurityDevice.objects.filter(user=user, authenticator__kind="ib_key").exclude(
+    SecurityDevice.objects.filter(user=user, authenticator__kind=Kind.IB_KEY).exclude(
         authenticator__app_installation=installation_id
     ).update(confirmed=False)
 
 
 def _retire_sms(user: User) -> None:
     """K7: the new applicant's temporary SMS device ends when IB Key is active."""
-    Authenticator.objects.filter(kind="sms", user_devices__user=user).update(
+    stand_ins = kind_codes(lambda kind: kind.until_ib_key)
+    Authenticator.objects.filter(kind__in=stand_ins, user_devices__user=user).update(
         state=Authenticator.State.REVOKED
     )

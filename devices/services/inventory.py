@@ -16,12 +16,11 @@ from accounts.services.notifications import SecurityEmail, security_email_send
 
 from .. import conf
 from ..crypto import cell_digest, secret_encrypt
-from ..kinds import KINDS
+from ..kinds import KINDS, Kind
 from ..models import Authenticator, CardCell, SecurityDevice
 from ..ocra import ocra_uses_pin, ocra_validate_suite
 
 PIN_PATTERN = re.compile(r"[0-9]{4}")
-DEFAULT_SUITES = {"dsc_plus": conf.DSC_PLUS_DEFAULT_SUITE, "dsc": conf.DSC_DEFAULT_SUITE}
 
 
 def authenticator_build(
@@ -30,7 +29,8 @@ def authenticator_build(
     """An unsaved, validated card with its secret encrypted (D4)."""
     if kind not in KINDS:
         raise ValidationError(f"Unknown device kind {kind!r}.")
-    suite = ocra_suite or DEFAULT_SUITES.get(kind, "")
+    behaviour = KINDS[kind]
+    suite = ocra_suite or behaviour.default_ocra_suite
     if suite:
         try:
             ocra_validate_suite(suite)
@@ -43,14 +43,14 @@ def authenticator_build(
         serial=serial,
         secret=secret_encrypt(secret),
         ocra_suite=suite,
-        otp_mode=otp_mode or ("totp" if not suite and kind != "scc" else ""),
+        otp_mode=otp_mode or behaviour.default_otp_mode,
     )
     authenticator.full_clean(exclude=["secret", "pin"])
     return authenticator
 
 
 @transaction.atomic
-def scc_issue(*, serial: str, kind: str = "scc") -> tuple[Authenticator, dict[int, str]]:
+def scc_issue(*, serial: str, kind: str = Kind.SCC) -> tuple[Authenticator, dict[int, str]]:
     """A new grid card (paper SCC or online card). The codes are returned once, for
     printing; the database keeps only their keyed hashes."""
     authenticator = Authenticator(kind=kind, serial=serial)
@@ -111,7 +111,7 @@ def authenticator_assign(
 def sms_device_add(*, user: User, phone_number: str, client: ClientInfo) -> SecurityDevice:
     """An active SMS device on a confirmed mobile number (E.164)."""
     authenticator = Authenticator.objects.create(
-        kind="sms",
+        kind=Kind.SMS,
         serial=f"SMS-{secrets.token_hex(6).upper()}",
         phone_number=phone_number,
         state=Authenticator.State.ACTIVE,
@@ -126,7 +126,7 @@ def sms_device_add(*, user: User, phone_number: str, client: ClientInfo) -> Secu
         subject=user,
         actor=user,
         client=client,
-        detail={"serial": authenticator.serial, "kind": "sms"},
+        detail={"serial": authenticator.serial, "kind": authenticator.kind},
     )
     _added(user, authenticator, client)
     return device

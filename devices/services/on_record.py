@@ -13,6 +13,7 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 
 from ..assurance import Action
+from ..kinds import kind_codes
 from ..kinds.sms import masked
 from ..models import Authenticator, SecurityDevice
 
@@ -30,7 +31,11 @@ def numbers_on_record(user: User) -> list[str]:
     if client is not None and client.mobile_number:
         numbers.append(client.mobile_number)
     sms_numbers = (
-        SecurityDevice.objects.filter(user=user, confirmed=True, authenticator__kind="sms")
+        SecurityDevice.objects.filter(
+            user=user,
+            confirmed=True,
+            authenticator__kind__in=kind_codes(lambda kind: "phone_number" in kind.columns),
+        )
         .exclude(authenticator__state=Authenticator.State.LOST)
         .exclude(authenticator__phone_number="")
         .order_by("pk")

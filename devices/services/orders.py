@@ -19,6 +19,7 @@ from accounts.services.notifications import SecurityEmail, security_email_send
 
 from ..assurance import Action
 from ..delivery import auto_activation_at, delivery_estimate
+from ..kinds import Kind
 from ..models import Authenticator, DeviceOrder, SecurityDevice
 from ..order_selectors import dsc_plus_eligibility, hold_accounts
 from .fresh_factor import FreshFactor, fresh_factor_require
@@ -165,7 +166,7 @@ def _card_from_stock() -> Authenticator | None:
     skip = connection.features.has_select_for_update_skip_locked
     return (
         Authenticator.objects.select_for_update(skip_locked=skip)
-        .filter(kind="dsc_plus", state=Authenticator.State.IN_STOCK)
+        .filter(kind=Kind.DSC_PLUS, state=Authenticator.State.IN_STOCK)
         .order_by("pk")
         .first()
     )

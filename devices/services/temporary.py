@@ -22,6 +22,7 @@ from accounts.services.notifications import SecurityEmail, security_email_send
 from accounts.services.sessions import user_sessions_end
 
 from ..crypto import secret_decrypt, secret_encrypt
+from ..kinds import TEMPORARY_KINDS, Kind
 from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
 from ..temporary import Channel, temporary_access
 from .holds import hold_keep, hold_release
@@ -34,7 +35,6 @@ PASSCODE_REASONS = {
     "lost": "Device lost",
     "damaged": "Device damaged",
 }
-TEMPORARY_KINDS = ("temporary_passcode", "online_card")
 # A returned or revoked device has left service: it is neither reported nor returned again.
 _RETIRED = (Authenticator.State.RETURNED, Authenticator.State.REVOKED)
 
@@ -60,12 +60,12 @@ def passcode_issue(
             "The caller's identification data did not match the data on file: no passcode "
             "was issued."
         )
-    _revoke(user, kinds=("temporary_passcode",))
+    _revoke(user, kinds=(Kind.TEMPORARY_PASSCODE,))
     _expired_online_cards_end(user, actor=agent, client=client)
     code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
     now = timezone.now()
     authenticator = Authenticator.objects.create(
-        kind="temporary_passcode",
+        kind=Kind.TEMPORARY_PASSCODE,
         serial=f"TMP-{secrets.token_hex(5).upper()}",
         state=Authenticator.State.ACTIVE,
         code_hash=make_password(code),
@@ -158,13 +158,13 @@ def online_card_issue(*, user: User, client: ClientInfo) -> Authenticator:
     """The online security card of a user who logged in with a temporary passcode (T3);
     the card already made is returned again rather than a second one."""
     _expired_online_cards_end(user, actor=user, client=client)
-    existing = _active_temporary(user, "online_card").first()
+    existing = _active_temporary(user, Kind.ONLINE_CARD).first()
     if existing is not None:
         return existing
-    if not _active_temporary(user, "temporary_passcode").exists():
+    if not _active_temporary(user, Kind.TEMPORARY_PASSCODE).exists():
         raise ValidationError("The online security card is issued with a temporary passcode.")
     authenticator, grid = scc_issue(
-        serial=f"OSC-{secrets.token_hex(5).upper()}", kind="online_card"
+        serial=f"OSC-{secrets.token_hex(5).upper()}", kind=Kind.ONLINE_CARD
     )
     authenticator.state = Authenticator.State.ACTIVE
     authenticator.activated_at = timezone.now()
@@ -211,7 +211,7 @@ def _expired_online_cards_end(user: User, *, actor: User, client: ClientInfo) ->
     passcode leads to a new card with its own 21 days rather than back to this one."""
     now = timezone.now()
     ended = 0
-    for card in _active_temporary(user, "online_card"):
+    for card in _active_temporary(user, Kind.ONLINE_CARD):
         if temporary_access(authenticator=card, channel=Channel.PORTAL, at=now).allowed:
             continue
         # Conditional, so that of two requests ending the same card one writes the event.

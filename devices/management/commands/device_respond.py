@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devices.kinds import KINDS, kind_for
 from devices.models import Authenticator
 from devices.simulators.cards import (
     CardError,
@@ -26,11 +27,12 @@ class Command(BaseCommand):
             require_simulators()
         except Exception as exc:
             raise CommandError("Device simulators are off (SLS_SIMULATORS).") from exc
-        kind = Authenticator.objects.filter(serial=serial).values_list("kind", flat=True).first()
+        code = Authenticator.objects.filter(serial=serial).values_list("kind", flat=True).first()
+        action = kind_for(code).simulator_action if code in KINDS else "respond"
         try:
-            if kind == "scc":
+            if action == "cells":
                 self.stdout.write(card_read_cells(serial=serial, challenge=challenge))
-            elif kind in ("platinum", "gold"):
+            elif action == "press":
                 self.stdout.write(card_press(serial=serial))
             else:
                 self.stdout.write(card_respond(serial=serial, challenge=challenge, pin=pin))

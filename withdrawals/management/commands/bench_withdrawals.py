@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Client, User
 from devices.demo import demo_card_give
+from devices.kinds import Kind
 from sls_portal.database import database_ensure
 from withdrawals.calendar import business_day_of
 from withdrawals.models import Withdrawal
@@ -84,7 +85,7 @@ def _bench_clients() -> tuple[User, tuple[list[int], list[int]]]:
             User.objects.create(username=f"bench{stamp}x{n}", client=client, account=account)
         )
     timed = users[0]
-    demo_card_give(user=timed, kind="dsc", serial=f"DSC-BENCH-{stamp}")
+    demo_card_give(user=timed, kind=Kind.DSC, serial=f"DSC-BENCH-{stamp}")
     now = timezone.now()
     Withdrawal.objects.bulk_create(
         Withdrawal(
