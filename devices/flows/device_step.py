@@ -3,11 +3,11 @@
 Login on both channels, the fresh factor of a settings change, sharing, the PIN change,
 activating a shipped card, reactivation and withdrawals all ask and check their device
 here: `step_devices` says which devices may answer an action, `step_challenge` issues the
-challenge for it (`step_ask` also the IB Key push of a login), and `step_answer` checks the answer and returns one
-`StepOutcome`. The lock (L3), the device's state and temporary windows (T2, T3), the
-challenge's purpose and single use (D2) and what the answering device may authorize (the
-assurance table, `devices.assurance`) are decided here and nowhere else; pages and the API
-only render the outcome.
+challenge for it (`step_ask` also the IB Key push of a login), and `step_answer` checks
+the answer and returns one `StepOutcome`. The lock (L3), the device's state and temporary
+windows (T2, T3), the challenge's purpose and single use (D2) and what the answering
+device may authorize (the assurance table, `devices.assurance`) are decided here and
+nowhere else; pages and the API only render the outcome.
 
 Refusals are of two sorts. A wrong answer, or an answer from a locked user, is a failed
 attempt and counts towards L3. An answer to a challenge that is no longer open, or from a

@@ -36,7 +36,8 @@ KINDS: dict[str, DeviceKind] = {
 }
 
 # `Authenticator.kind`'s choices: Kind.DSC_PLUS == "dsc_plus", labelled as the kind says.
-Kind = models.TextChoices(
+# django-stubs types the functional form with plain values only, not (value, label) pairs.
+Kind = models.TextChoices(  # type: ignore[call-overload]
     "Kind", [(code.upper(), (code, kind.label)) for code, kind in KINDS.items()]
 )
 KIND_CHOICES = Kind.choices

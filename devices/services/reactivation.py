@@ -18,8 +18,9 @@ from ..flows.device_step import (
     step_device_choose,
     step_devices,
 )
+from ..kinds import TEMPORARY_KINDS
 from ..models import Authenticator, Challenge, SecurityDevice
-from .temporary import TEMPORARY_KINDS, temporary_devices_end
+from .temporary import temporary_devices_end
 
 NOT_YOUR_DEVICE = "Choose one of your own security devices."
 NO_TEMPORARY_DEVICE = "You have no temporary device, so there is nothing to reactivate."
