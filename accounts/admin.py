@@ -1,6 +1,7 @@
-"""The support desk: clients, accounts and users, lockouts, temporary passcodes (the view
-lives in devices.admin_passcode), the read-only audit trail, and the Security Team's queue
-of changes asked for by opted-out clients (O3)."""
+"""The support desk: clients, accounts and users, lockouts, the read-only audit trail, and
+the Security Team's queue of changes asked for by opted-out clients (O3). The temporary
+passcode view on a user's page is added by devices (devices.admin_passcode), which
+registers its own subclass of `UserAdmin`: accounts knows nothing of devices."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-
-from devices.admin_passcode import TemporaryPasscodeAdmin
 
 from .admin_guards import ChangelistGuardMixin, ReadOnlyAdmin
 from .client_info import ClientInfo
@@ -50,7 +49,7 @@ class SlsUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ChangelistGuardMixin, TemporaryPasscodeAdmin, ContribUserAdmin):
+class UserAdmin(ChangelistGuardMixin, ContribUserAdmin):
     form = SlsUserChangeForm
     add_form = SlsUserCreationForm
     list_display = ("username", "client", "account", "is_staff", "lock_status", "last_login")

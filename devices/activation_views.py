@@ -15,10 +15,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.decorators import verified_login_required
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
+from .decorators import verified_login_required
 from .flows.device_step import Refusal
 from .forms import ChallengeAnswerForm, response_field, row_id_field
 from .pin_views import LOCKED

@@ -18,10 +18,12 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.admin import UserAdmin as AccountsUserAdmin
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.models import User
 
+from .admin_passcode import TemporaryPasscodeAdmin
 from .admin_temporary import DeviceReportActions, TemporaryDeviceAdmin
 from .importers import devices_import
 from .models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
@@ -178,6 +180,16 @@ class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
 
 
 admin.site.register(TemporaryDevice, TemporaryDeviceAdmin)
+
+# The user's page gains the temporary passcode view (T1) here, where the passcodes live:
+# accounts registers its UserAdmin knowing nothing of devices, and devices, the floor
+# above, puts its own subclass in its place (importing accounts.admin first registers it).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(TemporaryPasscodeAdmin, AccountsUserAdmin):
+    """accounts' user admin with `<id>/temporary-passcode/` (devices.admin_passcode)."""
 
 
 @admin.register(SecurityDevice)

@@ -14,8 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.decorators import verified_login_required
 
+from .decorators import verified_login_required
 from .flows.device_step import Refusal
 from .order_forms import PinChangeForm
 from .services.pin import WRONG_RESPONSE, device_pin_change, pin_card_devices, pin_change_challenge

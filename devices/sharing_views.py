@@ -15,12 +15,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.decorators import verified_login_required
 from accounts.services.login import INVALID_CREDENTIALS
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
 from .assurance import Action
+from .decorators import verified_login_required
 from .flows.device_step import Answer, Refusal, step_answer, step_challenge, step_devices
 from .models import DeviceShare, SecurityDevice
 from .services.sharing import (

@@ -16,8 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.decorators import online_card_login_required, verified_login_required
 
+from .decorators import online_card_login_required, verified_login_required
 from .flows.device_step import Refusal
 from .forms import SecondFactorForm
 from .models import Authenticator

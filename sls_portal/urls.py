@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from accounts.views import admin_login_redirect, logout_view
+from portal.views import admin_login_redirect, logout_view
 
 # Staff pages need a verified session too: the admin site checks user.is_verified().
 admin.site.__class__ = OTPAdminSite
@@ -20,9 +20,9 @@ urlpatterns = [
     path("enrol/", include("devices.enrolment_urls")),
     path("settings/secure-login/share/", include("devices.sharing_urls")),
     path("help/", include("accounts.help_urls")),
-    path("", include("accounts.settings_urls")),
+    path("", include("portal.settings_urls")),
     path("settings/secure-login/dsc-plus/", include("devices.order_urls")),
     path("withdrawals/", include("withdrawals.urls")),
     path("", include("devices.urls")),
-    path("", include("accounts.urls")),
+    path("", include("portal.urls")),
 ]

@@ -15,8 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.decorators import verified_login_required
 from accounts.services.lockout import lockout_is_active
+from devices.decorators import verified_login_required
 
 from .forms import StepUpForm, WithdrawalForm
 from .models import Withdrawal, WithdrawalIntent

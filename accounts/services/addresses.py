@@ -1,6 +1,6 @@
 """The client's address of record, where a replacement device is shipped (T5, G4; KB1943:
 "Change Address"). The change itself is asked for through `client_address_change`
-(accounts.services.self_service: a fresh answer from a permanent device, or the Security
+(devices.services.self_service: a fresh answer from a permanent device, or the Security
 Team); `address_apply` writes it, for the client or for the Security Team's approval."""
 
 from __future__ import annotations

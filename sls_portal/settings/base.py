@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "withdrawals",
     "ninja",
     "trading",
+    "portal",
 ]
 
 MIDDLEWARE = [

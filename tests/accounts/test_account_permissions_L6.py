@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from accounts.models import Account
 from accounts.permissions import Feature, Market, account_permissions
-from accounts.services.sls import sls_opt_in, sls_opt_out
 from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor
+from portal.services.sls import sls_opt_in, sls_opt_out
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,12 +14,12 @@ from accounts.client_info import SYSTEM, ClientInfo
 from accounts.conf import LOCKOUT_THRESHOLD
 from accounts.models import User
 from accounts.services.notifications import SecurityEmail, security_email_send
-from accounts.services.sls import sls_opt_out
 from devices.assurance import Action
 from devices.models import DeviceShare
 from devices.services.fresh_factor import FreshFactor
 from devices.services.inventory import sms_device_add
 from devices.services.sharing import share_approve
+from portal.services.sls import sls_opt_out
 from tests.devices.ib_key_app import install_app
 from tests.devices.sharing_helpers import (
     compliance_officer,

@@ -8,8 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.demo import STAFF, demo_password
 from accounts.models import User
+from portal.demo import STAFF, demo_password
 from tests.factories import StaffFactory
 from tests.login_helpers import full_login
 

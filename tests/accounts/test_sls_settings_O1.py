@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, BankInstruction
 from accounts.selectors import can_change_security_settings, security_settings_editor
-from accounts.services.sls import sls_opt_in, sls_opt_out
 from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor
+from portal.services.sls import sls_opt_in, sls_opt_out
 from tests.factories import StaffFactory, UserFactory
 
 from .sls_helpers import logged_in, post_with_fresh_factor, second_user_of

@@ -17,10 +17,10 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, LoginFailure
 from accounts.services.lockout import lockout_failure_record, lockout_is_active
-from accounts.services.sls import sls_opt_out
 from devices.assurance import Action
 from devices.gateways.locmem import sent
 from devices.services.fresh_factor import FreshFactor
+from portal.services.sls import sls_opt_out
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_device
 from tests.login_helpers import card_answer, device_page, post_login
 

@@ -30,7 +30,7 @@ CODES = frozenset(KINDS)
 ALLOWED = (
     "devices/kinds/",
     "devices/demo.py",
-    "accounts/demo.py",
+    "portal/demo.py",
     "/migrations/",
 )
 SKIPPED_DIRS = {".venv", "node_modules", ".git", "tests", "__pycache__", "static", "docs"}

@@ -20,8 +20,8 @@ from accounts.models import AuditEvent, AuditEventType, SecurityTeamRequest
 from accounts.roles import SECURITY_TEAM_GROUP
 from accounts.services.addresses import Address
 from accounts.services.notifications import SecurityEmail
-from accounts.services.self_service import client_address_change
 from devices.models import DeviceOrder
+from devices.services.self_service import client_address_change
 from devices.services.temporary import device_report
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
 from tests.devices.temporary_helpers import device_of, login_with, online_card_answer, passcode_give

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
-from accounts.services.sls import sls_opt_in
+from portal.services.sls import sls_opt_in
 from tests.factories import UserFactory
 from trading.models import OrderTicket
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from accounts.client_info import ClientInfo
+from accounts.models import Account, AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
+from accounts.services.security_settings import NOT_PRIMARY
 from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
-
-from ..client_info import ClientInfo
-from ..models import Account, AuditEventType, AuditOutcome, User
-from ..selectors import security_settings_editor
-from .audit import audit_record
-from .notifications import SecurityEmail, security_email_send
-
-NOT_PRIMARY = "Only the primary user of this account may change its security settings."
 
 
 @transaction.atomic
@@ -44,19 +41,6 @@ def sls_opt_in(*, user: User, client: ClientInfo) -> Account:
         account.save(update_fields=["sls_opted_out"])
         _audit(AuditEventType.SLS_OPTED_IN, user, account, client)
     return account
-
-
-def security_settings_refusal_record(*, user: User, client: ClientInfo, path: str) -> None:
-    """A user who is not the primary user tried to change security settings (O1)."""
-    editor = security_settings_editor(user)
-    audit_record(
-        event_type=AuditEventType.SETTINGS_REFUSED,
-        outcome=AuditOutcome.FAILURE,
-        subject=user,
-        actor=user,
-        client=client,
-        detail={"path": path[:200], "primary_user": editor.username if editor else ""},
-    )
 
 
 def _account_of_primary(user: User) -> Account:

@@ -10,15 +10,14 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
-
-from .models import Account, Client, User
-from .roles import (
+from accounts.models import Account, Client, User
+from accounts.roles import (
     SECURITY_TEAM_GROUP,
     SUPPORT_GROUP,
     security_team_group_sync,
     support_group_sync,
 )
+from devices.roles import COMPLIANCE_GROUP, compliance_group_sync
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.client_info import ClientInfo
+from accounts.models import Account, BankInstruction, SecurityTeamRequest
+from accounts.selectors import ach_eft_funded_total, ach_eft_still_allowed
+from accounts.services.deposits import deposit_request
+from accounts.settings_forms import BankInstructionsForm, DepositForm, EmailChangeForm
 from devices.assurance import Action
+from devices.decorators import security_settings_required, verified_login_required
 from devices.fresh_factor import FreshFactorStep
-
-from .client_info import ClientInfo
-from .decorators import security_settings_required, verified_login_required
-from .models import Account, BankInstruction, SecurityTeamRequest
-from .selectors import ach_eft_funded_total, ach_eft_still_allowed
-from .services.deposits import deposit_request
-from .services.self_service import ChangeOutcome, bank_instructions_change, email_change
-from .settings_forms import BankInstructionsForm, DepositForm, EmailChangeForm
+from devices.services.self_service import ChangeOutcome, bank_instructions_change, email_change
 
 QUEUED = (
     "Your request was sent to the Security Team: a member of the team will call you before "

@@ -12,22 +12,21 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.client_info import ClientInfo
+from accounts.forms import PasswordStepForm
+from accounts.login_flow import LoginFlow, safe_next
+from accounts.models import AuditEventType, AuditOutcome
+from accounts.selectors import account_summary, recent_security_events
+from accounts.services.audit import audit_record
+from accounts.services.login import INVALID_CREDENTIALS, login_password_check
+from accounts.services.throttle import throttle_attempt
+from accounts.throttle_views import throttled_page
+from devices.decorators import verified_login_required
 from devices.enrolment_views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
 from devices.sharing import sharing_context
 from devices.temporary_views import reactivation_context
 from devices.views import device_step
-
-from .client_info import ClientInfo
-from .decorators import verified_login_required
-from .forms import PasswordStepForm
-from .login_flow import LoginFlow, safe_next
-from .models import AuditEventType, AuditOutcome
-from .selectors import account_summary, recent_security_events
-from .services.audit import audit_record
-from .services.login import INVALID_CREDENTIALS, login_password_check
-from .services.throttle import throttle_attempt
-from .throttle_views import throttled_page
 
 
 @sensitive_post_parameters("password")

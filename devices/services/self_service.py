@@ -14,18 +14,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from devices.assurance import Action
-from devices.flows.device_step import step_devices
-from devices.services.fresh_factor import FreshFactor, fresh_factor_require
+from accounts.client_info import ClientInfo
+from accounts.models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
+from accounts.permissions import Feature, account_permissions
+from accounts.services.addresses import NOT_A_CLIENT, Address, address_check
+from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
+from accounts.services.security_requests import (
+    BankDetails,
+    address_apply,
+    bank_instructions_apply,
+    email_apply,
+)
+from accounts.services.security_settings import NOT_PRIMARY
 
-from ..client_info import ClientInfo
-from ..models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
-from ..permissions import Feature, account_permissions
-from .addresses import NOT_A_CLIENT, Address, address_check
-from .audit import audit_record
-from .notifications import SecurityEmail, security_email_send
-from .security_requests import BankDetails, address_apply, bank_instructions_apply, email_apply
-from .sls import NOT_PRIMARY
+from ..assurance import Action
+from ..flows.device_step import step_devices
+from .fresh_factor import FreshFactor, fresh_factor_require
 
 ALREADY_PENDING = "A change of your {what} is already waiting for the Security Team."
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import seed_demo
 from devices.demo import DEMO_STOCK, seed_demo_devices
+from portal.demo import seed_demo
 
 
 class Command(BaseCommand):

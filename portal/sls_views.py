@@ -10,14 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.client_info import ClientInfo
+from accounts.models import Account
+from accounts.settings_forms import OptOutForm, SlsChoiceForm
 from devices.assurance import Action
+from devices.decorators import security_settings_required, verified_login_required
 from devices.fresh_factor import FreshFactorStep
 
-from .client_info import ClientInfo
-from .decorators import security_settings_required, verified_login_required
-from .models import Account
 from .services.sls import sls_opt_in, sls_opt_out
-from .settings_forms import OptOutForm, SlsChoiceForm
 
 UPDATED_KEY = "sls_settings_updated"
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from .decorators import verified_login_required
-from .services.notices import notice_dismiss
+from accounts.services.notices import notice_dismiss
+from devices.decorators import verified_login_required
 
 
 @verified_login_required
