@@ -255,6 +255,55 @@ def test_K4_new_installation_retires_the_old():
     assert push_pending_for_installation(new.installation_id) == [push]
 
 
+def test_K4_a_move_to_a_new_phone_retires_that_users_registration_only():
+    """K3, K4: the co-user added with "Add user" keeps the old phone, and a user of another
+    phone keeps theirs; pushes still reach both."""
+    mover = UserFactory()
+    co_user = UserFactory(client=mover.client, account=mover.account)
+    shared_phone, other_phone = new_phone(), new_phone()
+    activate(mover, shared_phone)
+    activate(co_user, shared_phone)
+    co_user_device = ib_key_device(co_user)
+    other = UserFactory()
+    activate(other, other_phone)
+    other_device = ib_key_device(other)
+
+    activate(mover, new_phone("android", "14"))
+
+    for device in (co_user_device, other_device):
+        device.refresh_from_db()
+        assert device.confirmed is True
+        assert device.authenticator.state == Authenticator.State.ACTIVE
+    assert ib_key_device(mover).authenticator.app_installation != shared_phone.installation_id
+    co_user_push = login_push(co_user, attempt="co-user")
+    other_push = login_push(other, attempt="other")
+    assert push_pending_for_installation(shared_phone.installation_id) == [co_user_push]
+    assert push_pending_for_installation(other_phone.installation_id) == [other_push]
+    assert approve(shared_phone, co_user_push).status == PushRequest.Status.APPROVED
+
+
+def test_K7_activation_retires_only_the_applicants_sms_device():
+    applicant, bystander = UserFactory(device=False), UserFactory(device=False)
+    for user in (applicant, bystander):
+        sms = Authenticator.objects.create(
+            kind="sms",
+            serial=f"SMS-{user.username}",
+            phone_number=NUMBER,
+            state=Authenticator.State.ACTIVE,
+        )
+        SecurityDevice.objects.create(user=user, authenticator=sms, name="SMS", confirmed=True)
+
+    activate(applicant, new_phone())
+
+    states = dict(
+        Authenticator.objects.filter(kind="sms").values_list("serial", "state"),
+    )
+    assert states == {
+        f"SMS-{applicant.username}": Authenticator.State.REVOKED,
+        f"SMS-{bystander.username}": Authenticator.State.ACTIVE,
+    }
+
+
 def test_K7_activation_revokes_the_temporary_sms_device():
     user = UserFactory(device=False)
     sms = Authenticator.objects.create(

@@ -23,6 +23,7 @@ from devices.sharing import (
     NOT_THE_HOLDER,
     OPTED_OUT,
     TEMPORARY_DEVICE,
+    Refusal,
     share_refusal,
 )
 from tests.factories import ClientFactory, UserFactory, give_device
@@ -121,6 +122,32 @@ def test_H1b_an_expired_temporary_passcode_no_longer_counts(support_agent):
         share_through_pages(logged_in(requester), owner)
 
     assert DeviceShare.objects.get().status == DeviceShare.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    "age",
+    [timedelta(days=2), timedelta(days=7), timedelta(days=12, seconds=-1)],
+    ids=["day-2", "day-7", "last-second-of-day-11"],
+)
+def test_H1_passcode_in_portal_only_days_blocks_sharing(support_agent, age):
+    """H1b, T2: after its first two days the passcode no longer opens the trading platform,
+    but until its last window closes (day 12) its holder still has a temporary device."""
+    requester, owner = same_person_users("scc", "dsc_plus")
+    give_passcode(owner, support_agent)
+
+    with time_machine.travel(timezone.now() + age, tick=False):
+        assert refusal_after_credentials(requester, owner) == TEMPORARY_DEVICE
+        assert share_refusal(
+            requester=requester,
+            owner=owner,
+            authenticator=owner.securitydevice_set.get(
+                authenticator__kind="dsc_plus"
+            ).authenticator,
+            at=timezone.now(),
+        ) == Refusal("temporary_device", TEMPORARY_DEVICE)
+
+    event = AuditEvent.objects.get(event_type=AuditEventType.SHARE_REFUSED)
+    assert event.detail["reason"] == "temporary_device"
 
 
 def test_H1c_H4_less_secure_device():

@@ -124,3 +124,33 @@ def test_S2_call_me_instead_reads_the_same_code(client, sms_user, password):
     assert ", ".join(code) in call.body
     assert b"We are calling your phone" in after_call.content
     assert answer(client, page, code).status_code == 302
+
+
+def test_S2_call_me_instead_after_the_code_expired_reads_no_dead_code(client, sms_user, password):
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        post_login(client, sms_user.username, password)
+        page = device_page(client)
+        dead_code = last_code()
+        clock.shift(dt.timedelta(minutes=3, seconds=1))
+
+        after_call = client.post(reverse(DEVICE_URL), {"call": "1"})
+
+        assert b"That code has expired" in after_call.content
+        assert [m for m in sent if m.channel == "voice"] == []
+        assert not any(", ".join(dead_code) in m.body for m in sent[1:])
+        assert b"no longer open" in answer(client, page, dead_code).content
+    assert not is_logged_in(client)
+
+
+def test_S2_call_me_instead_after_a_resend_reads_the_new_code(client, sms_user, password):
+    post_login(client, sms_user.username, password)
+    device_page(client)
+    page = client.post(reverse(DEVICE_URL), {"resend": "1"})
+    new_code = last_code()
+
+    with time_machine.travel(dt.timedelta(seconds=31)):
+        client.post(reverse(DEVICE_URL), {"call": "1"})
+
+    call = last_code("voice")
+    assert call == new_code
+    assert answer(client, page, new_code).status_code == 302

@@ -151,3 +151,30 @@ def test_K5_extend_without_asking_the_device_first_is_refused(client, password):
 
     assert response.status_code == 409
     assert response.json()["error"] == "no_reauthentication"
+
+
+def test_K5_pin_reapproval_never_shortens_a_biometric_session(client, clock, app_user, password):
+    """A 30-hour biometric session re-approved with the PIN an hour later keeps its 30
+    hours: the fresh approval runs its own 12 hours only when they reach further."""
+    user, app = app_user
+    token = token_of(push_login(client, user, password, app, "biometric"))
+    expires_at = get(client, "/me", token).json()["expires_at"]
+    clock.shift(dt.timedelta(hours=1))
+    asked = post(client, "/session/reauthenticate", {}, token).json()
+    phone_decide(app, asked["push_id"], method="pin")
+
+    extended = post(client, "/session/extend", {"push_id": asked["push_id"]}, token)
+
+    assert extended.status_code == 200
+    me = get(client, "/me", token).json()
+    assert me["approval_method"] == "pin"
+    assert me["expires_at"] == expires_at
+    clock.shift(dt.timedelta(hours=28, minutes=59))
+    assert get(client, "/me", token).status_code == 200
+    clock.shift(dt.timedelta(minutes=1))
+    assert get(client, "/me", token).json()["error"] == "session_expired"
+    event = AuditEvent.objects.get(event_type=AuditEventType.TRADING_SESSION_EXTENDED)
+    assert event.detail["method"] == "pin"
+    assert dt.datetime.fromisoformat(event.detail["expires_at"]) == dt.datetime.fromisoformat(
+        expires_at
+    )
