@@ -22,6 +22,7 @@ from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow
 from accounts.models import User
 from accounts.services.lockout import lockout_is_active
+from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
@@ -33,7 +34,6 @@ from .services.on_record import CALL_CLIENT_SERVICES, numbers_on_record_masked
 
 # The number being confirmed, bound to the login attempt that typed it.
 SESSION_KEY = "sls_enrolment"
-LOGIN_FAILED = "Login failed"
 WRONG_CODE = "That code is not right or has expired."
 ENROLLED = "Your mobile number is confirmed; SMS is your security device until you activate IB Key."
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
+from accounts.services.login import LOGIN_FAILED
 
 from .assurance import Action
 from .flows.device_step import (
@@ -30,7 +31,6 @@ from .forms import SecondFactorForm
 from .services.fresh_factor import FreshFactor
 
 SESSION_KEY = "sls_fresh_factor_attempts"
-LOGIN_FAILED = "Login failed"
 
 
 class FreshFactorStep:

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
+from accounts.services.login import LOGIN_FAILED
 
 from .decorators import online_card_login_required, verified_login_required
 from .flows.device_step import Refusal
@@ -31,7 +32,6 @@ from .services.reactivation import (
 from .services.temporary import online_card_grid, online_card_issue
 from .temporary import Scope, temporary_window_end
 
-LOGIN_FAILED = "Login failed"
 NO_ONLINE_CARD = (
     "The online security card is retrieved by logging in with a temporary passcode from "
     "Client Services (KB1873)."

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.client_info import ClientInfo
 from accounts.login_flow import LoginFlow, safe_next
 from accounts.models import User
+from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 
@@ -38,7 +39,6 @@ from .services.sms import sms_code_call, sms_code_resend
 from .temporary import Scope
 
 LOGIN = Action.LOGIN_PORTAL
-LOGIN_FAILED = "Login failed"
 ONLINE_CARD_INVITATION = (
     "You logged in with a temporary passcode. For access beyond its 2 days, "
     '<a href="{url}">print or save your online security card</a>: it gives full access '

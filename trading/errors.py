@@ -3,11 +3,9 @@ words for people. The API turns each into one JSON body, `{"error": code, "detai
 
 from __future__ import annotations
 
-from accounts.services.login import INVALID_CREDENTIALS
+from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
-
-LOGIN_FAILED = "Login failed"
 
 
 class TradingError(Exception):

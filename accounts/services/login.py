@@ -19,6 +19,8 @@ from .lockout import lockout_failure_record, lockout_is_active, lockout_reset
 from .notifications import SecurityEmail, security_email_send
 
 INVALID_CREDENTIALS = "Invalid user name password combination"
+# L5: a wrong second factor, wherever it is answered.
+LOGIN_FAILED = "Login failed"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from accounts.client_info import ClientInfo
+from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_message
 
@@ -44,7 +45,6 @@ from .phone_views import (
 
 ANSWERED = "Your security device answered. Now the mobile number for the activation code."
 WRONG_ANSWER = "That response is not right. Answer the new challenge shown."
-LOGIN_FAILED = "Login failed"
 
 
 @require_POST

@@ -9,10 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..models import Authenticator, SimulatedCard
+from ..online_card_image import GRID_COLUMNS
 from .cards import CardError, card_grid, card_press, card_respond, require_simulators
 from .forms import KeypadForm, TokenForm
-
-GRID_COLUMNS = 10
 
 
 @require_http_methods(["GET"])
