@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
+# `make test` runs the suite on this many pytest-xdist workers (0: in this process). Tests
+# marked with the same xdist_group run one after another on one worker (--dist loadgroup).
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run serve test lint check-deploy bench clean
 
@@ -62,7 +65,7 @@ node_modules/axe-core:
 	npm ci --no-audit --no-fund
 
 test: lint node_modules/axe-core
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=sls_portal.settings.production \

@@ -47,7 +47,8 @@ def _empty_message_gateway() -> None:
 def _own_cache(settings) -> None:
     """Each test counts its own throttles and waits: a key prefix of its own keeps the
     counters of earlier tests (and of other runs sharing a Redis) out, without flushing
-    a cache that others may use."""
+    a cache that others may use. No test calls cache.clear(): on Redis that is FLUSHDB,
+    which would empty the counters of `make test`'s other workers and servers mid-test."""
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
