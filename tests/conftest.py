@@ -80,3 +80,34 @@ def support_agent(db) -> User:
     agent = StaffFactory(username="agent")
     agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
     return agent
+
+
+class _EveryTestRan:
+    """Under `make test`'s xdist workers, a run that lost tests on the way (a worker that
+    ran fewer than it was given, as has been seen on this busy machine) fails and names
+    them, instead of closing green with a smaller count."""
+
+    def __init__(self) -> None:
+        self.finished: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown":
+            self.finished.add(report.nodeid)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        dsession = session.config.pluginmanager.getplugin("dsession")
+        collection = getattr(getattr(dsession, "sched", None), "collection", None)
+        if not collection or session.shouldstop or session.exitstatus != 0:
+            return
+        lost = [nodeid for nodeid in collection if nodeid not in self.finished]
+        if lost:
+            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+            reporter.write_sep("=", f"{len(lost)} collected tests never ran", red=True)
+            for nodeid in lost:
+                reporter.write_line(f"  {nodeid}", red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_EveryTestRan(), "every-test-ran")
