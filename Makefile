@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BENCH_INSTALLED := $(VENV)/.installed-bench
 PYTEST_ARGS ?=
+# `make test` runs the suite on this many pytest-xdist workers (0: in this process). Tests
+# marked with the same xdist_group run one after another on one worker (--dist loadgroup).
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run serve test lint check-deploy bench clean
 
@@ -70,7 +73,7 @@ node_modules/axe-core:
 
 # The load and two-server tests run locust against gunicorn: the bench extra is needed.
 test: lint node_modules/axe-core $(BENCH_INSTALLED)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=sls_portal.settings.production \

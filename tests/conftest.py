@@ -47,7 +47,8 @@ def _empty_message_gateway() -> None:
 def _own_cache(settings) -> None:
     """Each test counts its own throttles and waits: a key prefix of its own keeps the
     counters of earlier tests (and of other runs sharing a Redis) out, without flushing
-    a cache that others may use."""
+    a cache that others may use. No test calls cache.clear(): on Redis that is FLUSHDB,
+    which would empty the counters of `make test`'s other workers and servers mid-test."""
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
@@ -79,3 +80,35 @@ def support_agent(db) -> User:
     agent = StaffFactory(username="agent")
     agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
     return agent
+
+
+class _EveryTestRan:
+    """Under `make test`'s xdist workers, every collected test must have run to its
+    teardown, else the run fails and names the ones that did not. The closing line alone
+    cannot tell: with -q it counts items that share a node id once (schemathesis' API
+    operations), so it reads lower than the tests that ran."""
+
+    def __init__(self) -> None:
+        self.finished: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown":
+            self.finished.add(report.nodeid)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        dsession = session.config.pluginmanager.getplugin("dsession")
+        collection = getattr(getattr(dsession, "sched", None), "collection", None)
+        if not collection or session.shouldstop or session.exitstatus != 0:
+            return
+        lost = [nodeid for nodeid in collection if nodeid not in self.finished]
+        if lost:
+            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+            reporter.write_sep("=", f"{len(lost)} collected tests never ran", red=True)
+            for nodeid in lost:
+                reporter.write_line(f"  {nodeid}", red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_EveryTestRan(), "every-test-ran")

@@ -13,7 +13,14 @@ from bench.server import Load, gunicorn_running, locust_run
 
 from .serving import ARGON2, server_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Under `make test`'s parallel workers the real-server tests run one at a time: their
+# gunicorn processes share Redis without a per-test key prefix (the per-address throttles).
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("servers"),
+]
 
 WORKERS = 2
 CLIENTS = 3

@@ -13,6 +13,9 @@ import pytest
 
 from bench.server import BASE_DIR, SERVE_MALLOC
 
+# Measured on a shared machine: under parallel workers, one measurement at a time.
+pytestmark = pytest.mark.xdist_group("measurements")
+
 THP_SETTING = Path("/sys/kernel/mm/transparent_hugepage/enabled")
 FAULTS_PER_VERIFICATION = """
 import resource

@@ -33,7 +33,14 @@ from .serving import (
     server_env,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Under `make test`'s parallel workers the real-server tests run one at a time: their
+# gunicorn processes share Redis without a per-test key prefix (the per-address throttles).
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("servers"),
+]
 
 CHALLENGE = re.compile(r'data-testid="challenge-value">([^<]+)<')
 PUSH_NUMBER = re.compile(r'data-testid="push-number"[^>]*>([0-9]+)<')

@@ -20,7 +20,8 @@ from sls_portal.settings.base import PASSWORD_HASHERS as PRODUCTION_HASHERS
 from tests.factories import UserFactory
 from tests.login_helpers import login_error, post_login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# Measured on a shared machine: under parallel workers, one measurement at a time.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("measurements")]
 
 SAMPLES = 50
 TOLERANCE = 0.15

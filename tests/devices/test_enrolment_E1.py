@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -33,12 +32,6 @@ START = "enrolment:start"
 CONFIRM = "enrolment:confirm"
 GB_MOBILE = "7400123456"
 WRONG_CODE = "That code is not right or has expired."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The resend throttle lives in the cache, keyed by user id; ids repeat across tests."""
-    cache.clear()
 
 
 ON_RECORD = "+447400123456"

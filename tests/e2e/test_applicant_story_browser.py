@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from devices.gateways.locmem import sent
@@ -24,7 +23,6 @@ def texted_code(pattern: str = r"code: (\d{6})") -> str:
 
 
 def test_E1_K7_applicant_enrols_activates_ib_key_and_logs_in_by_push(page: Page, live_server):
-    cache.clear()
     UserFactory(username="newbie", device=False, client__mobile_number="+447400123456")
 
     log_in(page, live_server.url, "newbie", DEFAULT_PASSWORD)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from devices.gateways.locmem import sent
@@ -18,7 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_E1_new_applicant_enrols_a_mobile_number_and_lands_on_the_sls_page(page: Page, live_server):
-    cache.clear()  # the resend throttle is keyed by user id, and ids repeat across tests
     applicant = UserFactory(
         username="applicant", device=False, client__mobile_number="+447400123456"
     )
@@ -50,7 +48,6 @@ def test_E1_new_applicant_enrols_a_mobile_number_and_lands_on_the_sls_page(page:
 def test_G2_E1_applicant_without_a_number_on_record_is_told_to_call_client_services(
     page: Page, live_server
 ):
-    cache.clear()
     applicant = UserFactory(username="nonumber", device=False)
 
     log_in(page, live_server.url, applicant.username, DEFAULT_PASSWORD)
