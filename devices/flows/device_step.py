@@ -104,6 +104,19 @@ def step_devices(user: User, action: Action) -> list[SecurityDevice]:
     return sorted(offered, key=lambda d: (-d.authenticator.kind_behaviour.level, d.pk))
 
 
+def step_devices_admitted(
+    user: User, action: Action, *, channel: Channel = Channel.PORTAL
+) -> list[SecurityDevice]:
+    """The devices of `step_devices` whose answer the gate would take now: a temporary
+    device outside its window for this action is left out rather than offered."""
+    requirement, now = ASSURANCE[action], timezone.now()
+    return [
+        device
+        for device in step_devices(user, action)
+        if requirement.admits(device.authenticator, channel=channel, at=now).allowed
+    ]
+
+
 def step_device_choose(
     devices: list[SecurityDevice], wanted: int | str | None
 ) -> SecurityDevice | None:

@@ -129,7 +129,7 @@ def ib_key_activation_start(
             expires_at=now + conf.IB_KEY_ACTIVATION_TTL,
         )
         if devices:
-            _ask(activation, devices[0], client)
+            _ask(activation, devices[0])
     return ActivationStarted(token=token, activation=activation)
 
 
@@ -169,7 +169,7 @@ def ib_key_activation_choose(
     if device is None:
         raise ValidationError(NO_DEVICE)
     with transaction.atomic():
-        _ask(activation, device, client)
+        _ask(activation, device)
     return activation
 
 
@@ -201,7 +201,7 @@ def ib_key_activation_answer(
     if outcome.locked or outcome.refusal == Refusal.LOCKED:
         _end(activation)
     elif not outcome.accepted and activation.asked_device is not None:
-        _ask_again(activation, client)
+        _ask_again(activation)
     return outcome
 
 
@@ -282,17 +282,17 @@ def ib_key_activation_cancel(*, token: str) -> None:
         _end(activation)
 
 
-def _ask(activation: IbKeyActivation, device: SecurityDevice, client: ClientInfo) -> None:
+def _ask(activation: IbKeyActivation, device: SecurityDevice) -> None:
     step_challenge(action=ACTION, device=device, attempt=activation.attempt, reuse_open=True)
     activation.asked_device = device
     activation.save(update_fields=["asked_device"])
 
 
-def _ask_again(activation: IbKeyActivation, client: ClientInfo) -> None:
+def _ask_again(activation: IbKeyActivation) -> None:
     """After a refused answer, a new challenge on the same device, if it may still answer."""
     try:
         with transaction.atomic():
-            _ask(activation, activation.asked_device, client)
+            _ask(activation, activation.asked_device)
     except ValidationError:
         return
 

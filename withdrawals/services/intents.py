@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
-from devices.assurance import ASSURANCE, Action, withdrawal_cap
-from devices.flows.device_step import step_challenge, step_devices
+from devices.assurance import Action, withdrawal_cap
+from devices.flows.device_step import step_challenge, step_devices_admitted
 from devices.models import Challenge, SecurityDevice
-from devices.temporary import Channel
 
 from .. import conf
 from ..amounts import amount_check, destination_clean
@@ -33,13 +32,7 @@ NO_APPROVING_DEVICE = (
 def approving_devices(user: User) -> list[SecurityDevice]:
     """Devices the assurance table lets approve a withdrawal now, strongest first: a
     temporary passcode past its first two days (T2) is not offered."""
-    now = timezone.now()
-    requirement = ASSURANCE[Action.WITHDRAW]
-    return [
-        device
-        for device in step_devices(user, Action.WITHDRAW)
-        if requirement.admits(device.authenticator, channel=Channel.PORTAL, at=now).allowed
-    ]
+    return step_devices_admitted(user, Action.WITHDRAW)
 
 
 def account_check(*, user: User, account: Account) -> None:
