@@ -18,11 +18,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .admin_guards import ChangelistGuardMixin, ReadOnlyAdmin
-from .client_info import ClientInfo
-from .dates import moment_text
-from .identification import identification_mask
-from .models import (
+from accounts.admin_guards import ChangelistGuardMixin, ReadOnlyAdmin
+from accounts.client_info import ClientInfo
+from accounts.dates import moment_text
+from accounts.identification import identification_mask
+from accounts.models import (
     Account,
     AuditEvent,
     AuditEventType,
@@ -32,8 +32,8 @@ from .models import (
     SecurityTeamRequest,
     User,
 )
-from .services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
-from .services.security_requests import security_request_approve, security_request_reject
+from accounts.services.lockout import lockout_is_active, lockout_lift, lockout_locked_until
+from accounts.services.security_requests import security_request_approve, security_request_reject
 
 
 class SlsUserCreationForm(UserCreationForm):

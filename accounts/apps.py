@@ -7,8 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Clients, users and login"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
-        from .roles import staff_roles_sync
+        from accounts import receivers  # noqa: F401
+        from accounts.roles import staff_roles_sync
 
         # The staff groups follow the code after every migrate, instead of data
         # migrations that would import today's role definitions into history.

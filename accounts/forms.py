@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from . import conf
-from .validators import BAD_CHARACTER, USERNAME_MAX_LENGTH, has_bad_character
+from accounts import conf
+from accounts.validators import BAD_CHARACTER, USERNAME_MAX_LENGTH, has_bad_character
 
 
 class PasswordStepForm(forms.Form):

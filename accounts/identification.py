@@ -16,7 +16,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from .models import Client
+from accounts.models import Client
 
 ITEMS = {
     "date_of_birth": "Date of birth",

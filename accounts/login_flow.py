@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.models import Device
 
-from . import conf
-from .client_info import ClientInfo
-from .models import User
-from .services.login import login_succeeded
-from .services.sessions import session_was_ended
+from accounts import conf
+from accounts.client_info import ClientInfo
+from accounts.models import User
+from accounts.services.login import login_succeeded
+from accounts.services.sessions import session_was_ended
 
 PENDING_KEY = "sls_pending_login"
 # K5: how the second factor was approved (IB Key PIN or biometrics), for the trading

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .models import Account
+from accounts.models import Account
 
 # O3: without SLS, ACH and EFT funding stops after an initial USD 20,000 in total.
 OPTED_OUT_ACH_EFT_CAP = Decimal("20000.00")

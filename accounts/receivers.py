@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from .services.sessions import user_session_forget, user_session_record
+from accounts.services.sessions import user_session_forget, user_session_record
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.user_session_record")

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from .models import Account, AuditEvent, Deposit, User
-from .permissions import account_permissions
+from accounts.models import Account, AuditEvent, Deposit, User
+from accounts.permissions import account_permissions
 
 
 @dataclass(frozen=True)

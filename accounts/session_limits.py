@@ -19,11 +19,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .client_info import ClientInfo
-from .conf import SESSION_MAX_LIFETIME
-from .models import AuditEventType, AuditOutcome
-from .services.audit import audit_record
-from .services.sessions import session_was_ended
+from accounts.client_info import ClientInfo
+from accounts.conf import SESSION_MAX_LIFETIME
+from accounts.models import AuditEventType, AuditOutcome
+from accounts.services.audit import audit_record
+from accounts.services.sessions import session_was_ended
 
 SESSION_STARTED_KEY = "sls_session_started_at"
 SESSION_ENDED_MESSAGE = (

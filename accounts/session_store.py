@@ -26,7 +26,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import DatabaseError, IntegrityError, router, transaction
 from django.utils.crypto import get_random_string
 
-from .services.sessions import session_is_authenticated, user_session_renamed
+from accounts.services.sessions import session_is_authenticated, user_session_renamed
 
 SESSION_KEY_LENGTH = 32
 

@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Account, Deposit
-from .services.security_requests import BankDetails
+from accounts.models import Account, Deposit
+from accounts.services.security_requests import BankDetails
 
 ALWAYS_USE_DEVICE = "I want to always use my Secure Login Device when logging in"
 NOT_REQUIRED_FOR_TRADING = "Secure Login not required for trading"

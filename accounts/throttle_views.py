@@ -8,7 +8,7 @@ import math
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .throttling import Verdict
+from accounts.throttling import Verdict
 
 TOO_MANY_ATTEMPTS = "Too many attempts. Please wait {minutes} before trying again."
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from . import conf
+from accounts import conf
 
 KEY_PREFIX = "sls-throttle"
 

@@ -16,13 +16,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, User
+from bench.seed import BENCH_PIN, portal_users_seed
 from devices.crypto import secret_decrypt
 from devices.models import SecurityDevice
 from devices.ocra import ocra_response
 from withdrawals.services.intents import withdrawal_intent_create
 from withdrawals.services.requests import StepUp, withdrawal_request
-
-from .seed import BENCH_PIN, portal_users_seed
 
 DEVICE_COUNTS = (1, 50)
 SMALL_HISTORY = 10

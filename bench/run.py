@@ -18,7 +18,7 @@ from pathlib import Path
 
 import django
 
-from .server import (
+from bench.server import (
     CpuMeter,
     Load,
     LoadResult,
@@ -62,7 +62,7 @@ def _loads(folder: Path) -> None:
     """Both servers up side by side and warmed up; their loads alternate, ROUNDS times
     each, then run at once, so that whatever else the machine is doing weighs on both
     alike."""
-    from .seed import credentials_write, portal_users_seed
+    from bench.seed import credentials_write, portal_users_seed
 
     cards = portal_users_seed(count=USERS * 2)
     portal_cards = credentials_write(cards, folder / "portal.json")
@@ -262,7 +262,7 @@ def _database_name(settings_module: str | None = None) -> str:
 
 
 def _print_queries() -> None:
-    from .queries import STEPS, queries_table, served_login_queries
+    from bench.queries import STEPS, queries_table, served_login_queries
 
     served = served_login_queries()
     print(

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.client_info import ClientInfo
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
-
-from .decorators import verified_login_required
-from .flows.device_step import Refusal
-from .forms import ChallengeAnswerForm, response_field, row_id_field
-from .pin_views import LOCKED
-from .services.order_activation import (
+from devices.decorators import verified_login_required
+from devices.flows.device_step import Refusal
+from devices.forms import ChallengeAnswerForm, response_field, row_id_field
+from devices.pin_views import LOCKED
+from devices.services.order_activation import (
     WRONG_RESPONSE,
     device_order_activate_by_holder,
     order_activation_challenge,

@@ -22,12 +22,11 @@ from accounts.admin import UserAdmin as AccountsUserAdmin
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.models import User
-
-from .admin_passcode import TemporaryPasscodeAdmin
-from .admin_temporary import DeviceReportActions, TemporaryDeviceAdmin
-from .importers import devices_import
-from .models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
-from .services.inventory import authenticator_assign
+from devices.admin_passcode import TemporaryPasscodeAdmin
+from devices.admin_temporary import DeviceReportActions, TemporaryDeviceAdmin
+from devices.importers import devices_import
+from devices.models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
+from devices.services.inventory import authenticator_assign
 
 sensitive_pins = method_decorator(sensitive_post_parameters("pin", "pin_again"))
 
@@ -210,4 +209,4 @@ class ChallengeAdmin(ReadOnlyAdmin):
 
 
 # Registers the DeviceShare pages for Compliance (H3), kept in their own module.
-from . import sharing_admin  # noqa: E402, F401
+from devices import sharing_admin  # noqa: E402, F401

@@ -39,11 +39,10 @@ from accounts.identification import (
 )
 from accounts.models import Client, User
 from accounts.services.identification import IdentificationResult, identification_check
-
-from .kinds import Kind
-from .models import Authenticator, TemporaryDevice
-from .services.temporary import PASSCODE_LENGTH, PASSCODE_REASONS, passcode_issue
-from .temporary import temporary_full_access_end, temporary_window_end
+from devices.kinds import Kind
+from devices.models import Authenticator, TemporaryDevice
+from devices.services.temporary import PASSCODE_LENGTH, PASSCODE_REASONS, passcode_issue
+from devices.temporary import temporary_full_access_end, temporary_window_end
 
 PERMISSION = "devices.issue_temporary_passcode"
 TEMPLATES = "admin/accounts/user/"

@@ -18,10 +18,9 @@ from django.utils import timezone
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.dates import moment_text
-
-from .models import Authenticator, TemporaryDevice
-from .services.temporary import device_report, device_return_record
-from .temporary import (
+from devices.models import Authenticator, TemporaryDevice
+from devices.services.temporary import device_report, device_return_record
+from devices.temporary import (
     Channel,
     Scope,
     temporary_access,

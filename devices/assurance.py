@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .kinds import WithdrawalTier
-from .models import Authenticator
-from .ocra import ocra_uses_pin
-from .temporary import TEMPORARY_DEVICE_REVOKED, Access, Channel, Scope, temporary_access
+from devices.kinds import WithdrawalTier
+from devices.models import Authenticator
+from devices.ocra import ocra_uses_pin
+from devices.temporary import TEMPORARY_DEVICE_REVOKED, Access, Channel, Scope, temporary_access
 
 DEVICE_NOT_ALLOWED = "This security device is not active, so it cannot approve this."
 PERMANENT_DEVICE_NEEDED = (

@@ -10,18 +10,17 @@ from django.db import transaction
 
 from accounts.client_info import SYSTEM
 from accounts.models import User
-
-from .kinds import Kind
-from .models import Authenticator, SecurityDevice
-from .services.ib_key import ib_key_register
-from .services.inventory import (
+from devices.kinds import Kind
+from devices.models import Authenticator, SecurityDevice
+from devices.services.ib_key import ib_key_register
+from devices.services.inventory import (
     authenticator_assign,
     authenticator_build,
     scc_issue,
     sms_device_add,
 )
-from .simulators.cards import card_print
-from .simulators.phone import (
+from devices.simulators.cards import card_print
+from devices.simulators.phone import (
     app_keep_registration,
     app_private_key,
     app_public_pem,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from .phone import phone_number_parse
+from devices.phone import phone_number_parse
 
 # E.164 numbers have at most 15 digits with the country code; anything longer is refused
 # before `phonenumbers` looks at it.

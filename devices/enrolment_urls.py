@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import enrolment_views
+from devices import enrolment_views
 
 app_name = "enrolment"
 

@@ -25,12 +25,11 @@ from accounts.services.lockout import lockout_is_active
 from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
-
-from .enrolment_forms import EnrolmentCodeForm, MobileNumberForm
-from .kinds.sms import masked
-from .selectors import active_devices, is_new_applicant
-from .services.enrolment import enrolment_code_send, enrolment_complete
-from .services.on_record import CALL_CLIENT_SERVICES, numbers_on_record_masked
+from devices.enrolment_forms import EnrolmentCodeForm, MobileNumberForm
+from devices.kinds.sms import masked
+from devices.selectors import active_devices, is_new_applicant
+from devices.services.enrolment import enrolment_code_send, enrolment_complete
+from devices.services.on_record import CALL_CLIENT_SERVICES, numbers_on_record_masked
 
 # The number being confirmed, bound to the login attempt that typed it.
 SESSION_KEY = "sls_enrolment"

@@ -16,9 +16,8 @@ from django.shortcuts import redirect
 from accounts.client_info import ClientInfo
 from accounts.models import User
 from accounts.services.login import LOGIN_FAILED
-
-from .assurance import Action
-from .flows.device_step import (
+from devices.assurance import Action
+from devices.flows.device_step import (
     Answer,
     Refusal,
     StepOutcome,
@@ -27,8 +26,8 @@ from .flows.device_step import (
     step_device_choose,
     step_devices,
 )
-from .forms import SecondFactorForm
-from .services.fresh_factor import FreshFactor
+from devices.forms import SecondFactorForm
+from devices.services.fresh_factor import FreshFactor
 
 SESSION_KEY = "sls_fresh_factor_attempts"
 

@@ -21,10 +21,9 @@ from pskc.exceptions import DecryptionError, PSKCError
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from .kinds import Kind
-from .models import Authenticator
-from .services.inventory import authenticator_build
+from devices.kinds import Kind
+from devices.models import Authenticator
+from devices.services.inventory import authenticator_build
 
 if TYPE_CHECKING:
     from pskc.key import Key

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
-from .kinds import TEMPORARY_KINDS, DeviceKind, Kind, column_constraints, kind_for
+from devices.kinds import TEMPORARY_KINDS, DeviceKind, Kind, column_constraints, kind_for
 
 
 class Authenticator(models.Model):

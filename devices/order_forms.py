@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from accounts.models import Account
-
-from .forms import response_field, row_id_field
-from .services.inventory import PIN_PATTERN
+from devices.forms import response_field, row_id_field
+from devices.services.inventory import PIN_PATTERN
 
 # A street, city or postal code needs at least one letter or digit, and no control
 # characters (which would end up on a shipping label).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activation_views, order_views, pin_views
+from devices import activation_views, order_views, pin_views
 
 app_name = "dsc_plus"
 

@@ -26,15 +26,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.client_info import ClientInfo
 from accounts.models import SecurityTeamRequest
 from accounts.services.addresses import Address
-
-from .assurance import Action
-from .crypto import secret_decrypt, secret_encrypt
-from .decorators import verified_login_required
-from .fresh_factor import FreshFactorStep
-from .order_forms import AddressForm, PinAndAccountForm
-from .order_selectors import dsc_plus_eligibility, hold_accounts, open_order
-from .services.orders import ALREADY_ORDERED, device_order_place
-from .services.self_service import client_address_change
+from devices.assurance import Action
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.decorators import verified_login_required
+from devices.fresh_factor import FreshFactorStep
+from devices.order_forms import AddressForm, PinAndAccountForm
+from devices.order_selectors import dsc_plus_eligibility, hold_accounts, open_order
+from devices.services.orders import ALREADY_ORDERED, device_order_place
+from devices.services.self_service import client_address_change
 
 WIZARD_KEY = "sls_dsc_plus_order"
 PLACED_KEY = "sls_dsc_plus_placed"

@@ -14,11 +14,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
-
-from .decorators import verified_login_required
-from .flows.device_step import Refusal
-from .order_forms import PinChangeForm
-from .services.pin import WRONG_RESPONSE, device_pin_change, pin_card_devices, pin_change_challenge
+from devices.decorators import verified_login_required
+from devices.flows.device_step import Refusal
+from devices.order_forms import PinChangeForm
+from devices.services.pin import (
+    WRONG_RESPONSE,
+    device_pin_change,
+    pin_card_devices,
+    pin_change_challenge,
+)
 
 ATTEMPT_KEY = "sls_pin_change_attempt"
 PIN_CHANGED = "Your card's PIN has been changed. Use the new PIN from now on."

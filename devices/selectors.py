@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-
-from .models import Authenticator, SecurityDevice
+from devices.models import Authenticator, SecurityDevice
 
 
 def active_devices(user: User) -> list[SecurityDevice]:

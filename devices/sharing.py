@@ -15,9 +15,8 @@ from django.db.models import Q
 
 from accounts.models import Client, User
 from accounts.permissions import Feature, account_permissions
-
-from .models import Authenticator, DeviceShare, SecurityDevice
-from .temporary import temporary_window_end
+from devices.models import Authenticator, DeviceShare, SecurityDevice
+from devices.temporary import temporary_window_end
 
 # The owner's password and the card's answer are good for this long: enough to read the
 # review page, short enough that a session left open cannot finish the share much later.

@@ -17,10 +17,9 @@ from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.identification import identification_mask
 from accounts.models import Client
-
-from .models import DeviceShare
-from .services.sharing import share_approve, share_reject
-from .sharing import IDENTIFICATION_FIELDS, identification_compare
+from devices.models import DeviceShare
+from devices.services.sharing import share_approve, share_reject
+from devices.sharing import IDENTIFICATION_FIELDS, identification_compare
 
 
 class DecisionForm(ActionForm):

@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-
-from .models import Challenge, SecurityDevice
-from .sharing import SHARE_FLOW_TTL
+from devices.models import Challenge, SecurityDevice
+from devices.sharing import SHARE_FLOW_TTL
 
 SESSION_KEY = "sls_device_share"
 

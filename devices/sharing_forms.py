@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.forms import PasswordStepForm
-
-from .forms import response_field
+from devices.forms import response_field
 
 
 class OwnerCredentialsForm(PasswordStepForm):

@@ -18,21 +18,26 @@ from accounts.client_info import ClientInfo
 from accounts.services.login import INVALID_CREDENTIALS
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
-
-from .assurance import Action
-from .decorators import verified_login_required
-from .flows.device_step import Answer, Refusal, step_answer, step_challenge, step_devices
-from .models import DeviceShare, SecurityDevice
-from .services.sharing import (
+from devices.assurance import Action
+from devices.decorators import verified_login_required
+from devices.flows.device_step import Answer, Refusal, step_answer, step_challenge, step_devices
+from devices.models import DeviceShare, SecurityDevice
+from devices.services.sharing import (
     share_cancel,
     share_check,
     share_owner_check,
     share_request,
     share_start_check,
 )
-from .sharing import OPEN_STATUSES, ShareRefused, open_share, redundant_devices, share_needs_review
-from .sharing_flow import ShareFlow
-from .sharing_forms import OwnerCredentialsForm, ShareResponseForm
+from devices.sharing import (
+    OPEN_STATUSES,
+    ShareRefused,
+    open_share,
+    redundant_devices,
+    share_needs_review,
+)
+from devices.sharing_flow import ShareFlow
+from devices.sharing_forms import OwnerCredentialsForm, ShareResponseForm
 
 START_AGAIN = "The device sharing request has expired. Please start again."
 WRONG_RESPONSE = "The response does not match the device's challenge."

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .kinds import FULL, Access, Channel, Scope
-from .kinds.online_card import ONLINE_CARD_EXPIRED, ONLINE_CARD_FULL_ACCESS
-from .kinds.temporary_passcode import (
+from devices.kinds import FULL, Access, Channel, Scope
+from devices.kinds.online_card import ONLINE_CARD_EXPIRED, ONLINE_CARD_FULL_ACCESS
+from devices.kinds.temporary_passcode import (
     PASSCODE_CARD_ONLY,
     PASSCODE_EXPIRED,
     PASSCODE_FULL_ACCESS,
     PASSCODE_PORTAL_CARD_ONLY,
     PASSCODE_PORTAL_ONLY,
 )
-from .kinds.windows import TEMPORARY_DEVICE_REVOKED
-from .models import Authenticator
+from devices.kinds.windows import TEMPORARY_DEVICE_REVOKED
+from devices.models import Authenticator
 
 __all__ = [
     "FULL",

@@ -17,20 +17,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.services.login import LOGIN_FAILED
-
-from .decorators import online_card_login_required, verified_login_required
-from .flows.device_step import Refusal
-from .forms import SecondFactorForm
-from .models import Authenticator
-from .online_card_image import GRID_COLUMNS, online_card_png
-from .services.reactivation import (
+from devices.decorators import online_card_login_required, verified_login_required
+from devices.flows.device_step import Refusal
+from devices.forms import SecondFactorForm
+from devices.models import Authenticator
+from devices.online_card_image import GRID_COLUMNS, online_card_png
+from devices.services.reactivation import (
     device_reactivate,
     has_temporary_device,
     reactivation_candidates,
     reactivation_challenge_issue,
 )
-from .services.temporary import online_card_grid, online_card_issue
-from .temporary import Scope, temporary_window_end
+from devices.services.temporary import online_card_grid, online_card_issue
+from devices.temporary import Scope, temporary_window_end
 
 NO_ONLINE_CARD = (
     "The online security card is retrieved by logging in with a temporary passcode from "

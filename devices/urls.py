@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import temporary_views, views
+from devices import temporary_views, views
 
 app_name = "devices"
 

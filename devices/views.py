@@ -20,9 +20,8 @@ from accounts.models import User
 from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
-
-from .assurance import Action
-from .flows.device_step import (
+from devices.assurance import Action
+from devices.flows.device_step import (
     Answer,
     Refusal,
     StepOutcome,
@@ -31,12 +30,12 @@ from .flows.device_step import (
     step_device_choose,
     step_devices,
 )
-from .forms import SecondFactorForm
-from .models import PushRequest, SecurityDevice
-from .selectors import is_new_applicant
-from .services.push import PushLimitReached, push_state
-from .services.sms import sms_code_call, sms_code_resend
-from .temporary import Scope
+from devices.forms import SecondFactorForm
+from devices.models import PushRequest, SecurityDevice
+from devices.selectors import is_new_applicant
+from devices.services.push import PushLimitReached, push_state
+from devices.services.sms import sms_code_call, sms_code_resend
+from devices.temporary import Scope
 
 LOGIN = Action.LOGIN_PORTAL
 ONLINE_CARD_INVITATION = (

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import funding_views, sls_views
+from portal import funding_views, sls_views
 
 app_name = "settings"
 

@@ -16,8 +16,7 @@ from accounts.settings_forms import OptOutForm, SlsChoiceForm
 from devices.assurance import Action
 from devices.decorators import security_settings_required, verified_login_required
 from devices.fresh_factor import FreshFactorStep
-
-from .services.sls import sls_opt_in, sls_opt_out
+from portal.services.sls import sls_opt_in, sls_opt_out
 
 UPDATED_KEY = "sls_settings_updated"
 

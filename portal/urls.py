@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from portal import notice_views, views
 
 app_name = "accounts"
 

@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, settings
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
 from devices.gateways.locmem import sent
-
-from .factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -14,8 +14,7 @@ from devices.assurance import Action
 from devices.flows.device_step import Answer, step_answer
 from devices.models import SecurityDevice
 from devices.simulators.cards import card_press, card_read_cells, card_respond
-
-from .factories import DEFAULT_PIN
+from tests.factories import DEFAULT_PIN
 
 
 def post_login(client: Client, username: str, password: str, **extra: str) -> HttpResponse:

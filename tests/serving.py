@@ -14,8 +14,7 @@ from django.db import connection
 from django.test import override_settings
 
 from devices.ocra import ocra_response
-
-from .conftest import IN_CI
+from tests.conftest import IN_CI
 
 ARGON2 = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -10,8 +10,7 @@ from django.test import override_settings
 from accounts.models import AuditEvent, AuditEventType
 from bench.seed import credentials_write, portal_users_seed
 from bench.server import Load, gunicorn_running, locust_run
-
-from .serving import ARGON2, server_env
+from tests.serving import ARGON2, server_env
 
 # Under `make test`'s parallel workers the real-server tests run one at a time: their
 # gunicorn processes share Redis without a per-test key prefix (the per-address throttles).

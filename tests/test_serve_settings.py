@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .test_settings import PRODUCTION, run_manage
+from tests.test_settings import PRODUCTION, run_manage
 
 SERVE = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": "sls_portal.settings.serve"}
 

@@ -21,8 +21,7 @@ from bench.server import Server, gunicorn_running
 from devices.services.push import push_decide
 from tests.devices.ib_key_app import install_app
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .serving import (
+from tests.serving import (
     ARGON2,
     CSRF,
     HIDDEN,

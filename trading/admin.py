@@ -9,9 +9,8 @@ from django.http import HttpRequest
 
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
-
-from .models import TradingSession
-from .services.sessions import trading_session_end
+from trading.models import TradingSession
+from trading.services.sessions import trading_session_end
 
 
 @admin.register(TradingSession)

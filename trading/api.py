@@ -18,25 +18,24 @@ from ninja.parser import Parser
 from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
 from devices.models import PushRequest
-
-from . import api_orders, api_withdrawals, schemas
-from .api_common import ERRORS, SessionToken, device_out
-from .errors import PushLimited, Throttled, TradingError
-from .models import TradingSession
-from .selectors import session_allows
-from .services.extend import (
+from trading import api_orders, api_withdrawals, schemas
+from trading.api_common import ERRORS, SessionToken, device_out
+from trading.errors import PushLimited, Throttled, TradingError
+from trading.models import TradingSession
+from trading.selectors import session_allows
+from trading.services.extend import (
     trading_reauthentication_begin,
     trading_reauthentication_push_state,
     trading_session_extend,
 )
-from .services.login import (
+from trading.services.login import (
     trading_challenge_issue,
     trading_login_begin,
     trading_push_state,
     trading_second_factor_verify,
 )
-from .services.second_factor import FactorAnswer
-from .services.sessions import trading_session_end
+from trading.services.second_factor import FactorAnswer
+from trading.services.sessions import trading_session_end
 
 
 class ObjectParser(Parser):

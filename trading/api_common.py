@@ -9,10 +9,9 @@ from ninja.security import HttpBearer
 
 from accounts.client_info import ClientInfo
 from devices.models import SecurityDevice
-
-from . import schemas
-from .models import TradingSession
-from .services.sessions import trading_session_check
+from trading import schemas
+from trading.models import TradingSession
+from trading.services.sessions import trading_session_check
 
 ERRORS = {code: schemas.ErrorOut for code in codes_4xx}
 

@@ -8,11 +8,10 @@ from ninja import Router, Status
 
 from accounts.client_info import ClientInfo
 from accounts.permissions import account_permissions
-
-from . import schemas
-from .api_common import ERRORS, SessionToken
-from .models import OrderTicket
-from .services.orders import limit_price_parse, no_account, order_ticket_place
+from trading import schemas
+from trading.api_common import ERRORS, SessionToken
+from trading.models import OrderTicket
+from trading.services.orders import limit_price_parse, no_account, order_ticket_place
 
 router = Router(auth=SessionToken(), tags=["trading"])
 

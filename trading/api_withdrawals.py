@@ -13,6 +13,11 @@ from ninja import Router, Status
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
+from trading import schemas
+from trading.api_common import ERRORS, SessionToken, device_out
+from trading.errors import login_failed, unknown_device
+from trading.services.orders import no_account
+from trading.services.sessions import trading_session_end_if_locked
 from withdrawals.amounts import amount_parse
 from withdrawals.conf import CURRENCY
 from withdrawals.models import Withdrawal, WithdrawalIntent
@@ -20,12 +25,6 @@ from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.intents import approving_devices, withdrawal_intent_create
 from withdrawals.services.refusals import WithdrawalRefused
 from withdrawals.services.requests import StepUp, withdrawal_request
-
-from . import schemas
-from .api_common import ERRORS, SessionToken, device_out
-from .errors import login_failed, unknown_device
-from .services.orders import no_account
-from .services.sessions import trading_session_end_if_locked
 
 router = Router(auth=SessionToken(), tags=["withdrawals"])
 REFUSED = {**ERRORS, 409: schemas.RefusalOut}

@@ -6,4 +6,4 @@ class TradingConfig(AppConfig):
     verbose_name = "Trading platform"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from trading import receivers  # noqa: F401

@@ -6,9 +6,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.signals import user_sessions_ending
-
-from .models import PendingTradingLogin, TradingSession
-from .services.sessions import trading_session_end
+from trading.models import PendingTradingLogin, TradingSession
+from trading.services.sessions import trading_session_end
 
 
 @receiver(user_sessions_ending, dispatch_uid="trading.sessions_end")

@@ -11,9 +11,8 @@ from ninja import Field, Schema
 from accounts.conf import PASSWORD_MAX_LENGTH
 from accounts.permissions import Market
 from accounts.validators import USERNAME_MAX_LENGTH
-
-from . import conf
-from .models import OrderSide
+from trading import conf
+from trading.models import OrderSide
 
 RowId = Annotated[int, Field(ge=1, le=2**62)]
 Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH)]

@@ -9,8 +9,7 @@ from accounts.models import User
 from accounts.permissions import Market, account_permissions
 from devices.models import SecurityDevice
 from devices.temporary import temporary_full_access_end
-
-from .models import TradingSession
+from trading.models import TradingSession
 
 
 def token_digest(token: str) -> str:

@@ -4,7 +4,7 @@ Any other path below it answers in JSON too, so a program never has to parse a p
 from django.http import HttpRequest, JsonResponse
 from django.urls import re_path
 
-from .api import api
+from trading.api import api
 
 ninja_patterns, _ninja_app, app_name = api.urls
 

@@ -4,8 +4,7 @@ here; the database would refuse the change anyway."""
 from django.contrib import admin
 
 from accounts.admin_guards import ReadOnlyAdmin
-
-from .models import Withdrawal
+from withdrawals.models import Withdrawal
 
 
 @admin.register(Withdrawal)

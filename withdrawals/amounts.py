@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from . import conf
+from withdrawals import conf
 
 # [0-9], not \d: \d would accept Arabic-Indic and other unicode digits.
 # Thousands separators are allowed only where they belong: 250,000.00 but not 2,50,000.

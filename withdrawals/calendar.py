@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from . import conf
+from withdrawals import conf
 
 EXCHANGE_ZONE = ZoneInfo(conf.EXCHANGE_TIME_ZONE)
 ONE_DAY = timedelta(days=1)

@@ -8,9 +8,8 @@ from django import forms
 from accounts.models import Account, User
 from devices.forms import ChallengeAnswerForm
 from devices.models import SecurityDevice
-
-from .amounts import amount_parse, destination_clean
-from .services.intents import UNKNOWN_ACCOUNT
+from withdrawals.amounts import amount_parse, destination_clean
+from withdrawals.services.intents import UNKNOWN_ACCOUNT
 
 
 class WithdrawalForm(forms.Form):

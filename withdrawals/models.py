@@ -9,9 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models.append_only import AppendOnlyModel
-
-from . import conf
-from .limits import TIER_CHOICES
+from withdrawals import conf
+from withdrawals.limits import TIER_CHOICES
 
 
 class Withdrawal(AppendOnlyModel):

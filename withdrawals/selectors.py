@@ -17,10 +17,9 @@ from django.db.models import Q, QuerySet, Sum
 from accounts.models import Account, User
 from devices.kinds import WithdrawalTier
 from devices.selectors import active_devices
-
-from .calendar import business_day_of, window_start
-from .limits import LIMITS, Limits
-from .models import Withdrawal
+from withdrawals.calendar import business_day_of, window_start
+from withdrawals.limits import LIMITS, Limits
+from withdrawals.models import Withdrawal
 
 ZERO = Decimal("0.00")
 OPTED_OUT = "the account is opted out of the Secure Login System"

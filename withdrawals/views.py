@@ -17,13 +17,16 @@ from django.views.decorators.http import require_http_methods
 from accounts.client_info import ClientInfo
 from accounts.services.lockout import lockout_is_active
 from devices.decorators import verified_login_required
-
-from .forms import StepUpForm, WithdrawalForm
-from .models import Withdrawal, WithdrawalIntent
-from .selectors import withdrawal_capacity, withdrawal_history
-from .services.intents import NO_APPROVING_DEVICE, approving_devices, withdrawal_intent_create
-from .services.refusals import WithdrawalRefused
-from .services.requests import StepUp, withdrawal_request
+from withdrawals.forms import StepUpForm, WithdrawalForm
+from withdrawals.models import Withdrawal, WithdrawalIntent
+from withdrawals.selectors import withdrawal_capacity, withdrawal_history
+from withdrawals.services.intents import (
+    NO_APPROVING_DEVICE,
+    approving_devices,
+    withdrawal_intent_create,
+)
+from withdrawals.services.refusals import WithdrawalRefused
+from withdrawals.services.requests import StepUp, withdrawal_request
 
 HISTORY_ROWS = 50
 

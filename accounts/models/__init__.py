@@ -1,10 +1,10 @@
-from .audit import AuditEvent, AuditEventType, AuditOutcome
-from .clients import Account, Client, IdDocumentType
-from .funding import BankInstruction, Deposit
-from .notices import Notice
-from .security_requests import SecurityTeamRequest
-from .sessions import UserSession
-from .users import LoginFailure, User
+from accounts.models.audit import AuditEvent, AuditEventType, AuditOutcome
+from accounts.models.clients import Account, Client, IdDocumentType
+from accounts.models.funding import BankInstruction, Deposit
+from accounts.models.notices import Notice
+from accounts.models.security_requests import SecurityTeamRequest
+from accounts.models.sessions import UserSession
+from accounts.models.users import LoginFailure, User
 
 __all__ = [
     "Account",

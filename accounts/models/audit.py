@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .append_only import AppendOnlyModel
+from accounts.models.append_only import AppendOnlyModel
 
 
 class AuditEventType(models.TextChoices):

@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from ..bank_validators import validate_bank_account
+from accounts.bank_validators import validate_bank_account
 
 
 class BankInstruction(models.Model):

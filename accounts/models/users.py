@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.utils import timezone
 
-from ..validators import USERNAME_MAX_LENGTH, UsernameValidator
+from accounts.validators import USERNAME_MAX_LENGTH, UsernameValidator
 
 
 class SlsUserManager(UserManager):

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, Client, User
-from .audit import audit_record
-from .notifications import SecurityEmail, security_email_send
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, Client, User
+from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 ADDRESS_FIELDS = ("address_line", "city", "postal_code", "address_country")
 NOT_A_CLIENT = "Only clients have an address of record."

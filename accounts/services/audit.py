@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..client_info import ClientInfo
-from ..models import AuditEvent, AuditEventType, AuditOutcome, User
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEvent, AuditEventType, AuditOutcome, User
 
 NAME_MAX_LENGTH = 150
 

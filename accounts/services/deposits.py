@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..client_info import ClientInfo
-from ..models import Account, AuditEventType, AuditOutcome, Deposit, User
-from ..permissions import OPTED_OUT_ACH_EFT_CAP
-from ..selectors import ach_eft_still_allowed
-from .audit import audit_record
+from accounts.client_info import ClientInfo
+from accounts.models import Account, AuditEventType, AuditOutcome, Deposit, User
+from accounts.permissions import OPTED_OUT_ACH_EFT_CAP
+from accounts.selectors import ach_eft_still_allowed
+from accounts.services.audit import audit_record
 
 DEPOSIT_MAX = Decimal("1000000000.00")
 CENT = Decimal("0.01")

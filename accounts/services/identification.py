@@ -19,16 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from ..client_info import ClientInfo
-from ..identification import (
+from accounts.client_info import ClientInfo
+from accounts.identification import (
     ITEMS,
     answer_normalize,
     identification_on_file,
     identification_required,
 )
-from ..models import AuditEventType, AuditOutcome, User
-from ..throttling import throttle_hit
-from .audit import audit_record
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.throttling import throttle_hit
 
 THROTTLE_SCOPE = "identification"
 

@@ -9,11 +9,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import conf
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, LoginFailure, User
-from .audit import audit_record
-from .notifications import SecurityEmail, security_email_send
+from accounts import conf
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, LoginFailure, User
+from accounts.services.audit import audit_record
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 
 def lockout_is_active(*, user: User, at: datetime) -> bool:

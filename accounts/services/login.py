@@ -12,11 +12,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, User
-from .audit import audit_record
-from .lockout import lockout_failure_record, lockout_is_active, lockout_reset
-from .notifications import SecurityEmail, security_email_send
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.services.lockout import lockout_failure_record, lockout_is_active, lockout_reset
+from accounts.services.notifications import SecurityEmail, security_email_send
 
 INVALID_CREDENTIALS = "Invalid user name password combination"
 # L5: a wrong second factor, wherever it is answered.

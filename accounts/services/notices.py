@@ -9,9 +9,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, Notice, User
-from .audit import audit_record
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, Notice, User
+from accounts.services.audit import audit_record
 
 
 def notice_send(*, user: User, subject: str, body: str, client: ClientInfo, kind: str) -> Notice:

@@ -18,9 +18,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from ..client_info import ClientInfo
-from ..dates import moment_text
-from ..models import User
+from accounts.client_info import ClientInfo
+from accounts.dates import moment_text
+from accounts.models import User
 
 IF_NOT_YOU = (
     "If this was not you, please call your regional Client Services Center at once: they "

@@ -12,11 +12,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from ..bank_validators import compact
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, BankInstruction, SecurityTeamRequest, User
-from .addresses import Address, address_apply
-from .audit import audit_record
+from accounts.bank_validators import compact
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, BankInstruction, SecurityTeamRequest, User
+from accounts.services.addresses import Address, address_apply
+from accounts.services.audit import audit_record
 
 DECIDE_PERMISSION = "accounts.decide_securityteamrequest"
 NOTE_MAX_LENGTH = 500

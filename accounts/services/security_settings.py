@@ -3,10 +3,10 @@ The refusal, recorded here, is the same whichever page or service refused."""
 
 from __future__ import annotations
 
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, User
-from ..selectors import security_settings_editor
-from .audit import audit_record
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.selectors import security_settings_editor
+from accounts.services.audit import audit_record
 
 NOT_PRIMARY = "Only the primary user of this account may change its security settings."
 

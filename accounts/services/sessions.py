@@ -20,11 +20,11 @@ from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.utils import timezone
 
-from ..client_info import ClientInfo
-from ..conf import SESSION_MAX_LIFETIME
-from ..models import AuditEventType, AuditOutcome, User, UserSession
-from ..signals import user_sessions_ending
-from .audit import audit_record
+from accounts.client_info import ClientInfo
+from accounts.conf import SESSION_MAX_LIFETIME
+from accounts.models import AuditEventType, AuditOutcome, User, UserSession
+from accounts.services.audit import audit_record
+from accounts.signals import user_sessions_ending
 
 
 def _session_store_class():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..client_info import ClientInfo
-from ..models import AuditEventType, AuditOutcome, User
-from ..throttling import Verdict, throttle_hit
-from .audit import audit_record
+from accounts.client_info import ClientInfo
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.throttling import Verdict, throttle_hit
 
 
 def throttle_attempt(

@@ -3,7 +3,7 @@ An empty value writes nothing."""
 
 from django import template
 
-from .. import dates
+from accounts import dates
 
 register = template.Library()
 

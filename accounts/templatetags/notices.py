@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..models import Notice
+from accounts.models import Notice
 
 register = template.Library()
 

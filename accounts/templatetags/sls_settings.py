@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..models import Account
-from ..selectors import security_settings_editor
+from accounts.models import Account
+from accounts.selectors import security_settings_editor
 
 register = template.Library()
 

@@ -29,15 +29,14 @@ from accounts.client_info import SYSTEM, ClientInfo
 from accounts.models import AuditEventType, User
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_step_failed
-
-from ..assurance import ASSURANCE, REACTIVATABLE_STATES, Action, Answerers, withdrawal_cap
-from ..kinds import WithdrawalTier
-from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
-from ..services.challenges import challenge_issue, challenge_open_for
-from ..services.push import push_approval_lock, push_approval_take, push_create
-from ..services.temporary_access import access_refused_record
-from ..services.verification import challenge_answer_check, challenge_lock, device_lock
-from ..temporary import FULL, Access, Channel
+from devices.assurance import ASSURANCE, REACTIVATABLE_STATES, Action, Answerers, withdrawal_cap
+from devices.kinds import WithdrawalTier
+from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
+from devices.services.challenges import challenge_issue, challenge_open_for
+from devices.services.push import push_approval_lock, push_approval_take, push_create
+from devices.services.temporary_access import access_refused_record
+from devices.services.verification import challenge_answer_check, challenge_lock, device_lock
+from devices.temporary import FULL, Access, Channel
 
 NO_DEVICE = "None of your security devices can approve this."
 CHALLENGE_CLOSED = (

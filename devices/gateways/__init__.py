@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import Message, MessageGateway
+from devices.gateways.base import Message, MessageGateway
 
 
 def gateway() -> MessageGateway:

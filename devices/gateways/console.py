@@ -2,7 +2,7 @@
 
 import sys
 
-from .base import Message, MessageGateway
+from devices.gateways.base import Message, MessageGateway
 
 
 class ConsoleGateway(MessageGateway):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .base import Message, MessageGateway
+from devices.gateways.base import Message, MessageGateway
 
 
 class FileGateway(MessageGateway):

@@ -1,7 +1,7 @@
 """Keeps messages in `sent`, like `django.core.mail.outbox`; the test suite empties it
 before each test."""
 
-from .base import Message, MessageGateway
+from devices.gateways.base import Message, MessageGateway
 
 sent: list[Message] = []
 

@@ -1,7 +1,7 @@
 """Records each message in the database, where the simulators' phone inbox reads it."""
 
-from ..models import OutboundMessage
-from .base import Message, MessageGateway
+from devices.gateways.base import Message, MessageGateway
+from devices.models import OutboundMessage
 
 
 class OutboxGateway(MessageGateway):

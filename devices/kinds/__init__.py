@@ -8,17 +8,17 @@ from collections.abc import Callable
 
 from django.db import models
 
-from .base import KIND_COLUMNS, DeviceKind, WithdrawalTier
-from .dsc import Dsc
-from .dsc_plus import DscPlus
-from .gold import Gold
-from .ib_key import IbKey
-from .online_card import OnlineSecurityCard
-from .platinum import Platinum
-from .scc import SecurityCodeCard
-from .sms import Sms
-from .temporary_passcode import TemporaryPasscode
-from .windows import FULL, Access, Channel, Scope
+from devices.kinds.base import KIND_COLUMNS, DeviceKind, WithdrawalTier
+from devices.kinds.dsc import Dsc
+from devices.kinds.dsc_plus import DscPlus
+from devices.kinds.gold import Gold
+from devices.kinds.ib_key import IbKey
+from devices.kinds.online_card import OnlineSecurityCard
+from devices.kinds.platinum import Platinum
+from devices.kinds.scc import SecurityCodeCard
+from devices.kinds.sms import Sms
+from devices.kinds.temporary_passcode import TemporaryPasscode
+from devices.kinds.windows import FULL, Access, Channel, Scope
 
 KINDS: dict[str, DeviceKind] = {
     kind.code: kind()

@@ -8,10 +8,10 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
-from .windows import FULL, Access, Channel
+from devices.kinds.windows import FULL, Access, Channel
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 # Columns of the authenticator row that belong to some kinds only. Each kind lists those it
 # uses in `columns` (and those it cannot work without in `required_columns`); the check

@@ -6,12 +6,12 @@ import hmac
 import re
 from typing import TYPE_CHECKING
 
-from ..crypto import secret_decrypt
-from ..ocra import ocra_challenge, ocra_response
-from .base import DeviceKind
+from devices.crypto import secret_decrypt
+from devices.kinds.base import DeviceKind
+from devices.ocra import ocra_challenge, ocra_response
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 
 class OcraCardKind(DeviceKind):

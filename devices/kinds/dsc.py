@@ -1,8 +1,8 @@
 """The legacy Digital Security Card: challenge/response like DSC+, one level lower."""
 
-from .. import conf
-from .base import WithdrawalTier
-from .challenge_response import OcraCardKind
+from devices import conf
+from devices.kinds.base import WithdrawalTier
+from devices.kinds.challenge_response import OcraCardKind
 
 
 class Dsc(OcraCardKind):

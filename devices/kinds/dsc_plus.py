@@ -1,9 +1,9 @@
 """Digital Security Card+ (KB2634): 6-digit challenge, 4-digit PIN on the card, 8-digit
 response; OCRA-1:HOTP-SHA256-8:QN06-PSHA1 unless the card says otherwise."""
 
-from .. import conf
-from .base import WithdrawalTier
-from .challenge_response import OcraCardKind
+from devices import conf
+from devices.kinds.base import WithdrawalTier
+from devices.kinds.challenge_response import OcraCardKind
 
 
 class DscPlus(OcraCardKind):

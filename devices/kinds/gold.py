@@ -1,7 +1,7 @@
 """Gold card (legacy): a one-time code, HOTP or TOTP as the card was made."""
 
-from .base import WithdrawalTier
-from .one_time_code import OneTimeCodeKind
+from devices.kinds.base import WithdrawalTier
+from devices.kinds.one_time_code import OneTimeCodeKind
 
 
 class Gold(OneTimeCodeKind):

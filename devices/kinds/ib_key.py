@@ -2,8 +2,8 @@
 number matching (K2); "Click here if you do not receive the notification" falls back to a
 challenge the app answers with OCRA after checking its own PIN."""
 
-from .base import WithdrawalTier
-from .challenge_response import OcraCardKind
+from devices.kinds.base import WithdrawalTier
+from devices.kinds.challenge_response import OcraCardKind
 
 
 class IbKey(OcraCardKind):

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import pyotp
 
-from .. import conf
-from ..crypto import secret_decrypt
-from .base import DeviceKind
+from devices import conf
+from devices.crypto import secret_decrypt
+from devices.kinds.base import DeviceKind
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 TOTP_STEP_SECONDS = 30
 

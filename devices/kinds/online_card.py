@@ -4,9 +4,9 @@ access to the portal and the trading platform for 21 days, then nothing (T3, KB1
 
 from datetime import timedelta
 
-from .base import WithdrawalTier
-from .scc import SecurityCodeCard
-from .windows import FULL, Access, Channel
+from devices.kinds.base import WithdrawalTier
+from devices.kinds.scc import SecurityCodeCard
+from devices.kinds.windows import FULL, Access, Channel
 
 ONLINE_CARD_FULL_ACCESS = timedelta(days=21)
 ONLINE_CARD_EXPIRED = (

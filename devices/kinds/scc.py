@@ -7,11 +7,11 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
-from ..crypto import cell_matches
-from .base import DeviceKind, WithdrawalTier
+from devices.crypto import cell_matches
+from devices.kinds.base import DeviceKind, WithdrawalTier
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 
 class SecurityCodeCard(DeviceKind):

@@ -8,13 +8,13 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
-from .. import conf
-from ..crypto import secret_decrypt, secret_encrypt
-from ..gateways import sms_send
-from .base import DeviceKind, WithdrawalTier
+from devices import conf
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.gateways import sms_send
+from devices.kinds.base import DeviceKind, WithdrawalTier
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 
 class Sms(DeviceKind):

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password
 
-from .base import DeviceKind, WithdrawalTier
-from .windows import FULL, Access, Channel, Scope
+from devices.kinds.base import DeviceKind, WithdrawalTier
+from devices.kinds.windows import FULL, Access, Channel, Scope
 
 if TYPE_CHECKING:
-    from ..models import Authenticator, Challenge
+    from devices.models import Authenticator, Challenge
 
 PASSCODE_FULL_ACCESS = timedelta(days=2)
 PASSCODE_PORTAL_CARD_ONLY = timedelta(days=12)

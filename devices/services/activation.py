@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from .. import conf
-from ..crypto import cell_digest, cell_matches
-from ..gateways import sms_send
-from ..models import ActivationCode
+from devices import conf
+from devices.crypto import cell_digest, cell_matches
+from devices.gateways import sms_send
+from devices.models import ActivationCode
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .. import conf
-from ..assurance import Action
-from ..models import Challenge, SecurityDevice
+from devices import conf
+from devices.assurance import Action
+from devices.models import Challenge, SecurityDevice
 
 
 @transaction.atomic

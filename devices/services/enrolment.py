@@ -16,15 +16,14 @@ from accounts.client_info import ClientInfo
 from accounts.models import User
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_step_failed
-
-from .. import conf
-from ..assurance import Action
-from ..flows.device_step import step_devices
-from ..models import ActivationCode, SecurityDevice
-from ..selectors import is_new_applicant
-from .activation import activation_code_redeem, activation_code_send
-from .inventory import sms_device_add
-from .on_record import number_on_record_require
+from devices import conf
+from devices.assurance import Action
+from devices.flows.device_step import step_devices
+from devices.models import ActivationCode, SecurityDevice
+from devices.selectors import is_new_applicant
+from devices.services.activation import activation_code_redeem, activation_code_send
+from devices.services.inventory import sms_device_add
+from devices.services.on_record import number_on_record_require
 
 ENROLMENT = ActivationCode.Purpose.ENROLMENT
 

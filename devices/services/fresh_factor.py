@@ -18,9 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..assurance import Action
-from ..flows.device_step import StepOutcome
+from devices.assurance import Action
+from devices.flows.device_step import StepOutcome
 
 # Long enough to submit the page that asked for it, too short to keep in a pocket.
 FRESH_FACTOR_TTL = timedelta(minutes=5)

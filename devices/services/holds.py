@@ -12,8 +12,7 @@ from __future__ import annotations
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from ..models import Authenticator, DeviceOrder
+from devices.models import Authenticator, DeviceOrder
 
 
 def hold_keep(

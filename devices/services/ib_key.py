@@ -19,11 +19,10 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
-
-from .. import conf
-from ..crypto import secret_decrypt, secret_encrypt
-from ..kinds import Kind, kind_codes
-from ..models import Authenticator, SecurityDevice
+from devices import conf
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.kinds import Kind, kind_codes
+from devices.models import Authenticator, SecurityDevice
 
 OCRA_SECRET_BYTES = 32
 

@@ -19,10 +19,9 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import INVALID_CREDENTIALS, login_password_check
-
-from .. import conf
-from ..assurance import Action
-from ..flows.device_step import (
+from devices import conf
+from devices.assurance import Action
+from devices.flows.device_step import (
     NO_DEVICE,
     Answer,
     Refusal,
@@ -32,12 +31,12 @@ from ..flows.device_step import (
     step_device_choose,
     step_devices,
 )
-from ..models import ActivationCode, Challenge, IbKeyActivation, SecurityDevice
-from ..phone import phone_number_parse
-from .activation import activation_code_redeem, activation_code_send
-from .challenges import challenge_open_for
-from .ib_key import IbKeyRegistration, ib_key_register
-from .on_record import (
+from devices.models import ActivationCode, Challenge, IbKeyActivation, SecurityDevice
+from devices.phone import phone_number_parse
+from devices.services.activation import activation_code_redeem, activation_code_send
+from devices.services.challenges import challenge_open_for
+from devices.services.ib_key import IbKeyRegistration, ib_key_register
+from devices.services.on_record import (
     CALL_CLIENT_SERVICES,
     activation_refusal_audit,
     number_on_record_require,

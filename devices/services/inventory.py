@@ -13,12 +13,11 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
-
-from .. import conf
-from ..crypto import cell_digest, secret_encrypt
-from ..kinds import KINDS, Kind
-from ..models import Authenticator, CardCell, SecurityDevice
-from ..ocra import ocra_uses_pin, ocra_validate_suite
+from devices import conf
+from devices.crypto import cell_digest, secret_encrypt
+from devices.kinds import KINDS, Kind
+from devices.models import Authenticator, CardCell, SecurityDevice
+from devices.ocra import ocra_uses_pin, ocra_validate_suite
 
 PIN_PATTERN = re.compile(r"[0-9]{4}")
 

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from ..assurance import Action
-from ..kinds import kind_codes
-from ..kinds.sms import masked
-from ..models import Authenticator, SecurityDevice
+from devices.assurance import Action
+from devices.kinds import kind_codes
+from devices.kinds.sms import masked
+from devices.models import Authenticator, SecurityDevice
 
 CALL_CLIENT_SERVICES = (
     "We have no mobile number on record for you, so a code cannot be sent without an "

@@ -16,15 +16,14 @@ from accounts.models import Account, AuditEventType, AuditOutcome, Client, User
 from accounts.services.addresses import Address
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
-
-from ..assurance import Action
-from ..delivery import auto_activation_at, delivery_estimate
-from ..kinds import Kind
-from ..models import Authenticator, DeviceOrder, SecurityDevice
-from ..order_selectors import dsc_plus_eligibility, hold_accounts
-from .fresh_factor import FreshFactor, fresh_factor_require
-from .inventory import pin_encrypted
-from .temporary import temporary_devices_end
+from devices.assurance import Action
+from devices.delivery import auto_activation_at, delivery_estimate
+from devices.kinds import Kind
+from devices.models import Authenticator, DeviceOrder, SecurityDevice
+from devices.order_selectors import dsc_plus_eligibility, hold_accounts
+from devices.services.fresh_factor import FreshFactor, fresh_factor_require
+from devices.services.inventory import pin_encrypted
+from devices.services.temporary import temporary_devices_end
 
 OUT_OF_STOCK = (
     "No Digital Security Card+ is in stock at the moment, so nothing was ordered and no "

@@ -14,11 +14,10 @@ from django.core.exceptions import ValidationError
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from ..assurance import Action
-from ..flows.device_step import Answer, StepOutcome, step_answer, step_challenge, step_devices
-from ..models import Authenticator, Challenge, SecurityDevice
-from .inventory import pin_encrypted
+from devices.assurance import Action
+from devices.flows.device_step import Answer, StepOutcome, step_answer, step_challenge, step_devices
+from devices.models import Authenticator, Challenge, SecurityDevice
+from devices.services.inventory import pin_encrypted
 
 WRONG_RESPONSE = "That response is not right; the PIN was not changed."
 NO_PIN_CARD = "You have no active card with a PIN."

@@ -18,10 +18,9 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEvent, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from .. import conf
-from ..models import Authenticator, PushRequest, SecurityDevice
-from .ib_key import approval_message, approval_signature_valid
+from devices import conf
+from devices.models import Authenticator, PushRequest, SecurityDevice
+from devices.services.ib_key import approval_message, approval_signature_valid
 
 Decision = Literal["approve", "deny", "fraud"]
 PushState = Literal["pending", "approved", "denied", "expired"]

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.client_info import ClientInfo
 from accounts.models import User
-
-from ..assurance import Action
-from ..flows.device_step import (
+from devices.assurance import Action
+from devices.flows.device_step import (
     Answer,
     StepOutcome,
     step_answer,
@@ -18,9 +17,9 @@ from ..flows.device_step import (
     step_device_choose,
     step_devices,
 )
-from ..kinds import TEMPORARY_KINDS
-from ..models import Authenticator, Challenge, SecurityDevice
-from .temporary import temporary_devices_end
+from devices.kinds import TEMPORARY_KINDS
+from devices.models import Authenticator, Challenge, SecurityDevice
+from devices.services.temporary import temporary_devices_end
 
 NOT_YOUR_DEVICE = "Choose one of your own security devices."
 NO_TEMPORARY_DEVICE = "You have no temporary device, so there is nothing to reactivate."

@@ -9,9 +9,8 @@ from django.db import models, transaction
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEventType, AuditOutcome
 from accounts.services.audit import audit_record
-
-from ..crypto import SecretUnreadable, secret_reencrypt
-from ..models import Authenticator, SimulatedCard
+from devices.crypto import SecretUnreadable, secret_reencrypt
+from devices.models import Authenticator, SimulatedCard
 
 BATCH_SIZE = 500
 

@@ -27,10 +27,9 @@ from accounts.services.security_requests import (
     email_apply,
 )
 from accounts.services.security_settings import NOT_PRIMARY
-
-from ..assurance import Action
-from ..flows.device_step import step_devices
-from .fresh_factor import FreshFactor, fresh_factor_require
+from devices.assurance import Action
+from devices.flows.device_step import step_devices
+from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 
 ALREADY_PENDING = "A change of your {what} is already waiting for the Security Team."
 

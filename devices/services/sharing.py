@@ -19,9 +19,8 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.login import login_password_check
 from accounts.services.notifications import SecurityEmail, security_email_send
-
-from ..models import Authenticator, DeviceShare, SecurityDevice
-from ..sharing import (
+from devices.models import Authenticator, DeviceShare, SecurityDevice
+from devices.sharing import (
     ALREADY_OPEN,
     FOR_ONESELF,
     OPEN_STATUSES,

@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .. import conf
-from ..assurance import Action
-from ..crypto import secret_decrypt
-from ..gateways import voice_call
-from ..models import Challenge, SecurityDevice
-from .challenges import challenge_issue, challenge_open_for
+from devices import conf
+from devices.assurance import Action
+from devices.crypto import secret_decrypt
+from devices.gateways import voice_call
+from devices.models import Challenge, SecurityDevice
+from devices.services.challenges import challenge_issue, challenge_open_for
 
 
 def sms_code_resend(*, device: SecurityDevice, attempt: str, purpose: Action) -> Challenge:

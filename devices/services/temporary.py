@@ -20,13 +20,12 @@ from accounts.services.audit import audit_record
 from accounts.services.identification import IdentificationResult
 from accounts.services.notifications import SecurityEmail, security_email_send
 from accounts.services.sessions import user_sessions_end
-
-from ..crypto import secret_decrypt, secret_encrypt
-from ..kinds import TEMPORARY_KINDS, Kind
-from ..models import Authenticator, Challenge, PushRequest, SecurityDevice
-from ..temporary import Channel, temporary_access
-from .holds import hold_keep, hold_release
-from .inventory import scc_issue
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.kinds import TEMPORARY_KINDS, Kind
+from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
+from devices.services.holds import hold_keep, hold_release
+from devices.services.inventory import scc_issue
+from devices.temporary import Channel, temporary_access
 
 PASSCODE_ALPHABET = string.ascii_uppercase + string.digits
 PASSCODE_LENGTH = 10

@@ -14,9 +14,8 @@ from django.utils import timezone
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from ..models import Authenticator
-from ..temporary import Access, Channel, temporary_access
+from devices.models import Authenticator
+from devices.temporary import Access, Channel, temporary_access
 
 TEMPORARY_DEVICE_ENDED = (
     "The temporary device this session was opened with no longer works: your security "

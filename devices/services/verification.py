@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..assurance import Action
-from ..models import Challenge, SecurityDevice
+from devices.assurance import Action
+from devices.models import Challenge, SecurityDevice
 
 
 def device_lock(*, device_id: int, user_id: int) -> SecurityDevice | None:

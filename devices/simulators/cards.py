@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 
-from ..crypto import secret_decrypt, secret_encrypt
-from ..kinds.one_time_code import TOTP_STEP_SECONDS
-from ..models import Authenticator, SimulatedCard
-from ..ocra import ocra_response, ocra_uses_pin
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.kinds.one_time_code import TOTP_STEP_SECONDS
+from devices.models import Authenticator, SimulatedCard
+from devices.ocra import ocra_response, ocra_uses_pin
 
 
 class CardError(Exception):

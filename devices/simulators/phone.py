@@ -14,13 +14,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.client_info import ClientInfo
-
-from ..crypto import secret_decrypt, secret_encrypt
-from ..models import OutboundMessage, PhoneAppAccount, PhoneAppInstallation, PushRequest
-from ..ocra import ocra_response
-from ..services.ib_key import IbKeyRegistration, approval_message
-from ..services.ib_key_activation import ib_key_activation_finish
-from ..services.push import Decision, push_decide
+from devices.crypto import secret_decrypt, secret_encrypt
+from devices.models import OutboundMessage, PhoneAppAccount, PhoneAppInstallation, PushRequest
+from devices.ocra import ocra_response
+from devices.services.ib_key import IbKeyRegistration, approval_message
+from devices.services.ib_key_activation import ib_key_activation_finish
+from devices.services.push import Decision, push_decide
 
 
 class AppError(Exception):

@@ -15,25 +15,24 @@ from accounts.client_info import ClientInfo
 from accounts.services.login import LOGIN_FAILED
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_message
-
-from ..flows.device_step import Refusal
-from ..forms import SecondFactorForm
-from ..services.ib_key_activation import (
+from devices.flows.device_step import Refusal
+from devices.forms import SecondFactorForm
+from devices.services.ib_key_activation import (
     ib_key_activation_answer,
     ib_key_activation_cancel,
     ib_key_activation_choose,
     ib_key_activation_number,
     ib_key_activation_start,
 )
-from .cards import require_simulators
-from .phone import AppError, app_activate
-from .phone_forms import (
+from devices.simulators.cards import require_simulators
+from devices.simulators.phone import AppError, app_activate
+from devices.simulators.phone_forms import (
     ActivationDeviceForm,
     ActivationFinishForm,
     ActivationNumberForm,
     ActivationStartForm,
 )
-from .phone_views import (
+from devices.simulators.phone_views import (
     app_page,
     installation_get,
     message_of,

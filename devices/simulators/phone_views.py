@@ -17,20 +17,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_info import ClientInfo
 from accounts.throttling import Verdict
-
-from ..forms import SecondFactorForm
-from ..models import OutboundMessage, PhoneAppInstallation, PushRequest
-from ..services.ib_key_activation import ActivationState, ib_key_activation_state
-from ..services.push import push_pending_for_installation
-from .cards import require_simulators
-from .phone import (
+from devices.forms import SecondFactorForm
+from devices.models import OutboundMessage, PhoneAppInstallation, PushRequest
+from devices.services.ib_key_activation import ActivationState, ib_key_activation_state
+from devices.services.push import push_pending_for_installation
+from devices.simulators.cards import require_simulators
+from devices.simulators.phone import (
     AppError,
     app_authenticate,
     inbox_messages,
     phone_install,
     push_answer,
 )
-from .phone_forms import (
+from devices.simulators.phone_forms import (
     ActivationFinishForm,
     ActivationNumberForm,
     ActivationStartForm,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from devices.simulators import views
 
 app_name = "simulators"
 

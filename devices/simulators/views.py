@@ -8,10 +8,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..models import Authenticator, SimulatedCard
-from ..online_card_image import GRID_COLUMNS
-from .cards import CardError, card_grid, card_press, card_respond, require_simulators
-from .forms import KeypadForm, TokenForm
+from devices.models import Authenticator, SimulatedCard
+from devices.online_card_image import GRID_COLUMNS
+from devices.simulators.cards import (
+    CardError,
+    card_grid,
+    card_press,
+    card_respond,
+    require_simulators,
+)
+from devices.simulators.forms import KeypadForm, TokenForm
 
 
 @require_http_methods(["GET"])

@@ -3,8 +3,8 @@ order one (or why not), and the PIN change for a card that has a PIN."""
 
 from django import template
 
-from ..order_selectors import dsc_plus_eligibility, open_order
-from ..services.pin import pin_card_devices
+from devices.order_selectors import dsc_plus_eligibility, open_order
+from devices.services.pin import pin_card_devices
 
 register = template.Library()
 

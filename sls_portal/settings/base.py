@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_limits, env_list, env_str
+from sls_portal.settings.env import env_bool, env_limits, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -14,4 +14,4 @@ os.environ.setdefault("DEVICE_CELL_HMAC_KEY", "dev-only-card-cell-key")
 # Portal notices' e-mails are printed, not sent.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-from .base import *  # noqa: E402,F403
+from sls_portal.settings.base import *  # noqa: E402,F403

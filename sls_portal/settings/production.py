@@ -3,9 +3,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import DEBUG, DEVICE_CELL_HMAC_KEY, DEVICE_SECRET_KEYS, SECRET_KEY
-from .env import env_bool, env_list, env_str
+from sls_portal.settings.base import *  # noqa: F403
+from sls_portal.settings.base import DEBUG, DEVICE_CELL_HMAC_KEY, DEVICE_SECRET_KEYS, SECRET_KEY
+from sls_portal.settings.env import env_bool, env_list, env_str
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")

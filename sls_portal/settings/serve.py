@@ -6,8 +6,8 @@ so a local run without TLS could not keep a session. The switch lives here, not 
 production.py, so a deployment that points at the production settings can never turn it
 on; and it is off by default even here."""
 
-from .env import env_bool
-from .production import *  # noqa: F403
+from sls_portal.settings.env import env_bool
+from sls_portal.settings.production import *  # noqa: F403
 
 SLS_LOCAL_HTTP = env_bool("SLS_LOCAL_HTTP", False)
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 from accounts.client_info import SYSTEM
 from accounts.models import Account, AuditEvent, AuditEventType, Deposit
 from accounts.services.deposits import DepositRefused, deposit_request
+from tests.accounts.sls_helpers import logged_in
 from tests.factories import UserFactory
-
-from .sls_helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Account, BankInstruction, User
+from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
 from tests.factories import UserFactory
 from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
 from tests.login_helpers import is_logged_in
-
-from .sls_helpers import fresh_factor_fields, logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,8 @@ from accounts.models import (
 )
 from accounts.roles import SECURITY_TEAM_GROUP, SECURITY_TEAM_PERMISSIONS
 from accounts.services.security_requests import security_request_approve
+from tests.accounts.sls_helpers import logged_in, post_with_fresh_factor
 from tests.factories import StaffFactory, UserFactory
-
-from .sls_helpers import logged_in, post_with_fresh_factor
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ from accounts.selectors import can_change_security_settings, security_settings_e
 from devices.assurance import Action
 from devices.services.fresh_factor import FreshFactor
 from portal.services.sls import sls_opt_in, sls_opt_out
+from tests.accounts.sls_helpers import logged_in, post_with_fresh_factor, second_user_of
 from tests.factories import StaffFactory, UserFactory
-
-from .sls_helpers import logged_in, post_with_fresh_factor, second_user_of
 
 pytestmark = pytest.mark.django_db
 

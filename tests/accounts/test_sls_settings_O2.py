@@ -21,10 +21,9 @@ from devices.assurance import Action
 from devices.gateways.locmem import sent
 from devices.services.fresh_factor import FreshFactor
 from portal.services.sls import sls_opt_out
+from tests.accounts.sls_helpers import fresh_factor_fields, logged_in, post_with_fresh_factor
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_device
 from tests.login_helpers import card_answer, device_page, post_login
-
-from .sls_helpers import fresh_factor_fields, logged_in, post_with_fresh_factor
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from accounts.client_info import SYSTEM
 from devices.assurance import Action
 from devices.flows.device_step import Answer, step_answer, step_challenge
 from tests.concurrency import run_at_once
+from tests.devices.conftest import CARDS, make_holder
 from tests.login_helpers import card_answer
-
-from .conftest import CARDS, make_holder
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,8 @@ from django.urls import reverse
 
 from accounts.models import LoginFailure
 from devices.kinds import KINDS, WithdrawalTier
+from tests.devices.conftest import make_holder
 from tests.login_helpers import card_answer, device_page, is_logged_in, post_login
-
-from .conftest import make_holder
 
 pytestmark = pytest.mark.django_db
 

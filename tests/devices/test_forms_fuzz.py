@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from accounts.models import SecurityTeamRequest, User
 from accounts.services.addresses import Address
 from devices.models import DeviceShare, SecurityDevice, TemporaryDevice
+from tests.devices.sharing_helpers import logged_in, owner_step, same_person_users
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
 from tests.identification_helpers import answers_on_file
 from tests.login_helpers import device_page, is_logged_in, post_login
 from tests.orders.helpers import NEW_PIN, US_ADDRESS, rich_client_user, stock_card
-
-from .sharing_helpers import logged_in, owner_step, same_person_users
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from django.urls import reverse
 from accounts.client_info import SYSTEM
 from devices.importers import devices_import
 from devices.services.inventory import authenticator_assign
+from tests.devices.reference_ocra import reference_ocra
 from tests.factories import UserFactory
 from tests.login_helpers import device_page, is_logged_in, post_login
-
-from .reference_ocra import reference_ocra
 
 pytestmark = pytest.mark.django_db
 

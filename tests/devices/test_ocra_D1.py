@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devices.ocra import ocra_challenge, ocra_response, ocra_response_length
-
-from .reference_ocra import reference_ocra
+from tests.devices.reference_ocra import reference_ocra
 
 KEY20 = bytes.fromhex("3132333435363738393031323334353637383930")
 KEY32 = bytes.fromhex("3132333435363738393031323334353637383930313233343536373839303132")

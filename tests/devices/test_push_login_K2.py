@@ -16,10 +16,9 @@ from accounts.login_flow import APPROVAL_METHOD_KEY
 from accounts.models import LoginFailure
 from devices.ocra import ocra_response
 from devices.services.push import push_decide
+from tests.devices.ib_key_app import install_app
 from tests.factories import UserFactory
 from tests.login_helpers import device_page, is_logged_in, post_login
-
-from .ib_key_app import install_app
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,7 @@ from devices.services.reactivation import NOT_YOUR_DEVICE
 from devices.services.temporary import device_report
 from devices.services.temporary_access import TEMPORARY_DEVICE_ENDED
 from devices.temporary import TEMPORARY_DEVICE_REVOKED
-from tests.factories import UserFactory
-from tests.login_helpers import card_answer, device_page, full_login, is_logged_in, post_login
-
-from .temporary_helpers import (
+from tests.devices.temporary_helpers import (
     START,
     device_of,
     login_with,
@@ -29,6 +26,8 @@ from .temporary_helpers import (
     online_card_answer,
     passcode_give,
 )
+from tests.factories import UserFactory
+from tests.login_helpers import card_answer, device_page, full_login, is_logged_in, post_login
 
 pytestmark = pytest.mark.django_db
 

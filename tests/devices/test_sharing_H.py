@@ -26,9 +26,7 @@ from devices.sharing import (
     Refusal,
     share_refusal,
 )
-from tests.factories import ClientFactory, UserFactory, give_device
-
-from .sharing_helpers import (
+from tests.devices.sharing_helpers import (
     device_step,
     give_passcode,
     logged_in,
@@ -38,6 +36,7 @@ from .sharing_helpers import (
     same_person_users,
     share_through_pages,
 )
+from tests.factories import ClientFactory, UserFactory, give_device
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,7 @@ from django.utils import timezone
 from accounts.models import LoginFailure
 from accounts.services.login import INVALID_CREDENTIALS
 from devices.models import Authenticator, DeviceShare
-from tests.login_helpers import card_answer
-
-from .sharing_helpers import (
+from tests.devices.sharing_helpers import (
     device_step,
     logged_in,
     matching_records_users,
@@ -25,6 +23,7 @@ from .sharing_helpers import (
     same_person_users,
     share_through_pages,
 )
+from tests.login_helpers import card_answer
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,7 @@ from devices.roles import COMPLIANCE_GROUP, COMPLIANCE_PERMISSIONS
 from devices.selectors import active_devices
 from devices.services.sharing import NOTHING_TO_GO_BACK_TO, share_request
 from devices.sharing import ALREADY_OPEN, ShareRefused
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.login_helpers import device_page, full_login, is_logged_in, post_login
-
-from .sharing_helpers import (
+from tests.devices.sharing_helpers import (
     compliance_officer,
     give_passcode,
     logged_in,
@@ -28,6 +25,8 @@ from .sharing_helpers import (
     same_person_users,
     share_through_pages,
 )
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.login_helpers import device_page, full_login, is_logged_in, post_login
 
 pytestmark = pytest.mark.django_db
 

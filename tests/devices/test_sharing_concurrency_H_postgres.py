@@ -11,8 +11,7 @@ from devices.models import DeviceShare, SecurityDevice
 from devices.services.sharing import share_request
 from devices.sharing import ShareRefused
 from tests.concurrency import run_at_once
-
-from .sharing_helpers import same_person_users
+from tests.devices.sharing_helpers import same_person_users
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

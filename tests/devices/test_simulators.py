@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from devices.crypto import secret_decrypt
 from devices.ocra import ocra_response
+from tests.devices.reference_ocra import reference_ocra
 from tests.factories import DEFAULT_PIN, UserFactory
-
-from .reference_ocra import reference_ocra
 
 pytestmark = pytest.mark.django_db
 

@@ -25,10 +25,7 @@ from devices.temporary import (
     PASSCODE_CARD_ONLY,
     PASSCODE_EXPIRED,
 )
-from tests.factories import give_device
-from tests.login_helpers import device_page, full_login, is_logged_in, post_login
-
-from .temporary_helpers import (
+from tests.devices.temporary_helpers import (
     SECOND,
     START,
     device_of,
@@ -36,6 +33,8 @@ from .temporary_helpers import (
     messages_of,
     passcode_give,
 )
+from tests.factories import give_device
+from tests.login_helpers import device_page, full_login, is_logged_in, post_login
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from .conftest import ARTIFACTS
-from .page_states import PAGES
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.page_states import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

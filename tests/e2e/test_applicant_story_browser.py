@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devices.gateways.locmem import sent
+from tests.e2e.helpers import expect_welcome, log_in, log_out
+from tests.e2e.test_ib_key_browser import APP_PIN, answer_notification, push_number
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .helpers import expect_welcome, log_in, log_out
-from .test_ib_key_browser import APP_PIN, answer_notification, push_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from tests.e2e.helpers import device_step, expect_welcome, log_in, log_out, password_step
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory, give_device
-
-from .helpers import device_step, expect_welcome, log_in, log_out, password_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import LoginFailure, User
-from tests.factories import DEFAULT_PASSWORD, DEFAULT_PIN, UserFactory, give_device
-
-from .helpers import (
+from tests.e2e.helpers import (
     answer,
     card_of,
     challenge_of,
@@ -22,6 +20,7 @@ from .helpers import (
     log_in,
     serial_of,
 )
+from tests.factories import DEFAULT_PASSWORD, DEFAULT_PIN, UserFactory, give_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,10 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.dates import day_text
 from devices.models import DeviceOrder
-from tests.factories import DEFAULT_PASSWORD
-from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
-
-from .helpers import (
+from tests.e2e.helpers import (
     challenge_of,
     device_step,
     expect_welcome,
@@ -23,6 +20,8 @@ from .helpers import (
     printed_codes,
     serial_of,
 )
+from tests.factories import DEFAULT_PASSWORD
+from tests.orders.helpers import NEW_PIN, rich_client_user, stock_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devices.gateways.locmem import sent
+from tests.e2e.helpers import log_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

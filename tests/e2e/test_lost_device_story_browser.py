@@ -18,10 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import AuditEvent, AuditEventType, User
 from devices.models import Authenticator, DeviceOrder, SecurityDevice
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.orders.helpers import NEW_PIN, US_ADDRESS, stock_card
-
-from .helpers import (
+from tests.e2e.helpers import (
     device_step,
     expect_welcome,
     keypad_response,
@@ -29,6 +26,8 @@ from .helpers import (
     log_out,
     password_step,
 )
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.orders.helpers import NEW_PIN, US_ADDRESS, stock_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account, LoginFailure
+from tests.e2e.helpers import answer, device_step, expect_welcome, log_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .helpers import answer, device_step, expect_welcome, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

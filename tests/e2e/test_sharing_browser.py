@@ -11,9 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Client
 from devices.models import DeviceShare
 from tests.devices.sharing_helpers import compliance_officer
-from tests.factories import DEFAULT_PASSWORD, ClientFactory, UserFactory
-
-from .helpers import (
+from tests.e2e.helpers import (
     answer,
     device_step,
     expect_welcome,
@@ -22,6 +20,7 @@ from .helpers import (
     log_out,
     serial_of,
 )
+from tests.factories import DEFAULT_PASSWORD, ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

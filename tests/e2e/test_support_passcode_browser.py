@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from accounts.models import AuditEventType
 from devices.models import Authenticator
+from tests.e2e.helpers import answer, device_step, expect_welcome, log_in, log_out, password_step
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-from .helpers import answer, device_step, expect_welcome, log_in, log_out, password_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.devices.conftest import make_holder
+from tests.e2e.helpers import device_step, expect_welcome, log_in, printed_codes, serial_of
 from tests.factories import DEFAULT_PASSWORD
 from withdrawals.models import Withdrawal
-
-from .helpers import device_step, expect_welcome, log_in, printed_codes, serial_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ from accounts.models import User
 from devices.models import Authenticator
 from tests.factories import DEFAULT_PASSWORD
 from tests.login_helpers import full_login
-
-from .helpers import rich_client_user, stock_card
+from tests.orders.helpers import rich_client_user, stock_card
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from accounts.models import Notice
 from devices.models import Authenticator, DeviceOrder
 from devices.services.due_tasks import due_tasks_run
 from tests.concurrency import run_at_once
-
-from .helpers import place, rich_client_user, stock_card
+from tests.orders.helpers import place, rich_client_user, stock_card
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -21,8 +21,7 @@ from devices.services.due_tasks import due_tasks_run
 from devices.services.temporary import device_report, online_card_issue, passcode_issue
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
-
-from .helpers import place, rich_client_user, stock_card
+from tests.orders.helpers import place, rich_client_user, stock_card
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from devices.ocra import ocra_response
 from devices.selectors import active_devices
 from devices.simulators.cards import card_respond
 from tests.factories import DEFAULT_PIN
-
-from .helpers import NEW_PIN, place
+from tests.orders.helpers import NEW_PIN, place
 
 pytestmark = pytest.mark.django_db
 

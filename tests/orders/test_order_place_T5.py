@@ -31,8 +31,7 @@ from devices.services.temporary import device_report, online_card_issue, passcod
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login
-
-from .helpers import NEW_PIN, order_proof, place, rich_client_user, stock_card
+from tests.orders.helpers import NEW_PIN, order_proof, place, rich_client_user, stock_card
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from devices.order_views import WIZARD_KEY
 from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login
-
-from .helpers import NEW_PIN, stock_card
+from tests.orders.helpers import NEW_PIN, stock_card
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from accounts.models import LoginFailure
+from tests.trading.api import ask, begin, card_login, get, post, token_of
 from trading.models import PendingTradingLogin, TradingSession
-
-from .api import ask, begin, card_login, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 

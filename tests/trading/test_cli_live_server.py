@@ -13,10 +13,9 @@ from django.core.management import CommandError, call_command
 from devices.models import Challenge, PushRequest
 from tests.factories import UserFactory
 from tests.login_helpers import card_answer
+from tests.trading.conftest import phone_decide
 from trading.client import TradingClient
 from trading.management.commands import trading_login
-
-from .conftest import phone_decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,6 +9,7 @@ import pytest
 from accounts.client_info import SYSTEM
 from tests.concurrency import run_at_once
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.trading.api import card_reply
 from trading.errors import TradingError
 from trading.models import TradingSession
 from trading.services.login import (
@@ -17,8 +18,6 @@ from trading.services.login import (
     trading_second_factor_verify,
 )
 from trading.services.second_factor import FactorAnswer
-
-from .api import card_reply
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from .api import BASE, card_login, token_of
+from tests.trading.api import BASE, card_login, token_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.test import Client
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from accounts.services.login import INVALID_CREDENTIALS
 from tests.factories import UserFactory
-
-from .api import ask, begin, card_login, card_reply, post, verify
+from tests.trading.api import ask, begin, card_login, card_reply, post, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def test_D2_another_users_device_or_challenge_is_refused(client, password):
 
 
 def test_D2_approved_push_of_another_login_is_refused(client, app_user, password):
-    from .conftest import phone_decide
+    from tests.trading.conftest import phone_decide
 
     user, app = app_user
     first = begin(client, user.username, password).json()["login_id"]

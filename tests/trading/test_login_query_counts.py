@@ -11,8 +11,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import AuditEventType, AuditOutcome
 from accounts.services.audit import audit_record
 from tests.factories import UserFactory, give_device
-
-from .api import ask, begin, card_reply, get, post
+from tests.trading.api import ask, begin, card_reply, get, post
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 
-from .api import card_login, token_of
+from tests.trading.api import card_login, token_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ import pytest
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from tests.factories import UserFactory
 from tests.login_helpers import post_login
-
-from .api import begin, get, post, token_of
+from tests.trading.api import begin, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from portal.services.sls import sls_opt_in
 from tests.factories import UserFactory
+from tests.trading.api import begin, card_login, get, post, token_of
 from trading.models import OrderTicket
-
-from .api import begin, card_login, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 

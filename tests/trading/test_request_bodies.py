@@ -11,9 +11,8 @@ import json
 import pytest
 from django.conf import settings
 
+from tests.trading.api import BASE, card_login, token_of
 from trading.api import api
-
-from .api import BASE, card_login, token_of
 
 pytestmark = pytest.mark.django_db
 

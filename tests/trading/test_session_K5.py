@@ -10,9 +10,8 @@ import pytest
 
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from tests.factories import UserFactory
-
-from .api import ask, begin, card_login, card_reply, get, post, token_of
-from .conftest import phone_decide
+from tests.trading.api import ask, begin, card_login, card_reply, get, post, token_of
+from tests.trading.conftest import phone_decide
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ import pytest
 
 from devices.gateways.locmem import sent
 from tests.factories import UserFactory
-
-from .api import ask, begin, verify
+from tests.trading.api import ask, begin, verify
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent, AuditEventType
 from tests.factories import StaffFactory
 from tests.login_helpers import full_login
+from tests.trading.api import card_login, get, token_of
 from trading.models import TradingSession
-
-from .api import card_login, get, token_of
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,8 @@ from devices.services.temporary import (
 from devices.temporary import ONLINE_CARD_EXPIRED, PASSCODE_PORTAL_ONLY
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
+from tests.trading.api import ask, begin, get, post, token_of
 from trading.models import TradingSession
-
-from .api import ask, begin, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +178,7 @@ def test_T4_token_refused_after_temporary_devices_end(client, clock, stranded, p
 
 
 def test_D2_token_refused_after_the_card_is_reported_lost(client, support_agent, password):
-    from .api import card_login as permanent_login
+    from tests.trading.api import card_login as permanent_login
 
     user = UserFactory()
     token = token_of(permanent_login(client, user.username, password))

@@ -9,9 +9,8 @@ import hashlib
 import pytest
 
 from accounts.models import AuditEvent, AuditEventType
+from tests.trading.api import card_login, get, post, token_of
 from trading.models import TradingSession
-
-from .api import card_login, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 

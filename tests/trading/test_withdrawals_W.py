@@ -14,10 +14,9 @@ from devices.services.temporary import device_report, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
+from tests.trading.api import begin, card_login, card_reply, get, post, token_of
+from tests.trading.test_temporary_T2 import passcode_login
 from withdrawals.models import Withdrawal, WithdrawalIntent
-
-from .api import begin, card_login, card_reply, get, post, token_of
-from .test_temporary_T2 import passcode_login
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,10 @@ from django.db.models import Sum
 from accounts.client_info import SYSTEM
 from tests.concurrency import run_at_once
 from tests.factories import AccountFactory, UserFactory
+from tests.withdrawals.helpers import device_answer, review, withdraw
 from withdrawals.models import Withdrawal
 from withdrawals.services.refusals import WithdrawalRefused
 from withdrawals.services.requests import StepUp, withdrawal_request
-
-from .helpers import device_answer, review, withdraw
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

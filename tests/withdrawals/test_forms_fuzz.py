@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 from tests.accounts.sls_helpers import logged_in
 from tests.factories import UserFactory
 from tests.form_fuzz import bodies, own_throttles, post_fuzzed
+from tests.withdrawals.helpers import DESTINATION, review
 from withdrawals.models import Withdrawal
-
-from .helpers import DESTINATION, review
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,10 @@ from accounts.models import AuditEvent, AuditEventType
 from tests.devices.conftest import make_holder
 from tests.factories import StaffFactory, UserFactory
 from tests.login_helpers import full_login
+from tests.withdrawals.helpers import DESTINATION, withdraw
 from withdrawals.models import Withdrawal
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.refusals import WithdrawalRefused
-
-from .helpers import DESTINATION, withdraw
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from devices.services.temporary import online_card_issue, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory, give_device
 from tests.identification_helpers import caller_identified
+from tests.withdrawals.helpers import withdraw
 from withdrawals.conf import MAX_AMOUNT
 from withdrawals.limits import LIMITS
 from withdrawals.selectors import (
@@ -27,8 +28,6 @@ from withdrawals.selectors import (
     withdrawal_tier_for,
 )
 from withdrawals.services.refusals import WithdrawalRefused
-
-from .helpers import withdraw
 
 pytestmark = pytest.mark.django_db
 

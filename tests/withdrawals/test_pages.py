@@ -16,11 +16,10 @@ from django.urls import reverse
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.login_helpers import card_answer, full_login
+from tests.withdrawals.helpers import DESTINATION, review, withdraw
 from withdrawals.amounts import AMOUNT_FORMAT, AMOUNT_RANGE, amount_check, amount_parse
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.services.intents import UNKNOWN_ACCOUNT
-
-from .helpers import DESTINATION, review, withdraw
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("withdrawals:withdraw")

@@ -20,6 +20,7 @@ from devices.services.temporary import passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
+from tests.withdrawals.helpers import DESTINATION, device_answer, review, submit
 from withdrawals.models import Withdrawal
 from withdrawals.services.intents import (
     NO_APPROVING_DEVICE,
@@ -32,8 +33,6 @@ from withdrawals.services.refusals import (
     CHALLENGE_CLOSED,
     WithdrawalRefused,
 )
-
-from .helpers import DESTINATION, device_answer, review, submit
 
 pytestmark = pytest.mark.django_db
 

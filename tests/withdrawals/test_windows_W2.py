@@ -12,11 +12,10 @@ import time_machine
 from django.utils import timezone
 
 from tests.devices.conftest import make_holder
+from tests.withdrawals.helpers import withdraw
 from withdrawals.calendar import business_day_of, is_business_day, window_start
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.refusals import WithdrawalRefused
-
-from .helpers import withdraw
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -12,12 +12,11 @@ from accounts.client_info import ClientInfo
 from accounts.services.login import login_password_check
 from devices.models import Challenge, PushRequest
 from devices.services.push import PushState, push_state
-
-from ..errors import TradingError, invalid_credentials, login_failed
-from ..models import ApprovalMethod, PendingTradingLogin, TradingSession
-from .pending import pending_open
-from .second_factor import FactorAnswer, factor_ask, factor_check
-from .sessions import trading_session_end_if_locked, trading_session_prolong
+from trading.errors import TradingError, invalid_credentials, login_failed
+from trading.models import ApprovalMethod, PendingTradingLogin, TradingSession
+from trading.services.pending import pending_open
+from trading.services.second_factor import FactorAnswer, factor_ask, factor_check
+from trading.services.sessions import trading_session_end_if_locked, trading_session_prolong
 
 
 def trading_reauthentication_begin(

@@ -17,8 +17,7 @@ from accounts.services.throttle import throttle_attempt
 from devices.flows.device_step import Refusal, step_device_choose, step_devices
 from devices.models import Challenge, PushRequest, SecurityDevice
 from devices.services.push import PushState, push_state
-
-from ..errors import (
+from trading.errors import (
     Throttled,
     TradingError,
     invalid_credentials,
@@ -26,11 +25,11 @@ from ..errors import (
     no_device,
     unknown_device,
 )
-from ..models import ApprovalMethod, PendingTradingLogin
-from ..selectors import is_opted_out
-from .pending import pending_find, pending_open
-from .second_factor import LOGIN, FactorAnswer, factor_ask, factor_check
-from .sessions import OpenedSession, trading_session_start
+from trading.models import ApprovalMethod, PendingTradingLogin
+from trading.selectors import is_opted_out
+from trading.services.pending import pending_find, pending_open
+from trading.services.second_factor import LOGIN, FactorAnswer, factor_ask, factor_check
+from trading.services.sessions import OpenedSession, trading_session_start
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, AuditOutcome
 from accounts.permissions import Market, account_permissions
 from accounts.services.audit import audit_record
-
-from .. import conf
-from ..errors import TradingError
-from ..models import MARKET_LABELS, OrderSide, OrderTicket, TradingSession
+from trading import conf
+from trading.errors import TradingError
+from trading.models import MARKET_LABELS, OrderSide, OrderTicket, TradingSession
 
 # ASCII digits only ([0-9], not \d, which takes other scripts' digits); no sign, exponent,
 # NaN or Infinity can pass, so only exact decimals reach the ticket.

@@ -8,11 +8,10 @@ import secrets
 from django.utils import timezone
 
 from accounts.models import User
-
-from .. import conf
-from ..errors import login_expired
-from ..models import PendingTradingLogin, TradingSession
-from ..selectors import token_digest
+from trading import conf
+from trading.errors import login_expired
+from trading.models import PendingTradingLogin, TradingSession
+from trading.selectors import token_digest
 
 
 def pending_open(

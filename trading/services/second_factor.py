@@ -15,8 +15,7 @@ from devices.models import Challenge, PushRequest, SecurityDevice
 from devices.services.push import PushLimitReached
 from devices.services.sms import sms_code_resend
 from devices.temporary import Channel
-
-from ..errors import PushLimited, TradingError
+from trading.errors import PushLimited, TradingError
 
 LOGIN = Action.LOGIN_TRADING
 FactorAnswer = Answer

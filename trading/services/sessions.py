@@ -18,11 +18,10 @@ from accounts.services.lockout import lockout_is_active
 from devices.models import Authenticator, SecurityDevice
 from devices.services.temporary_access import access_refused_record
 from devices.temporary import Channel, temporary_access
-
-from .. import conf
-from ..errors import TradingError
-from ..models import ApprovalMethod, TradingSession
-from ..selectors import is_opted_out, token_digest, trading_window_end
+from trading import conf
+from trading.errors import TradingError
+from trading.models import ApprovalMethod, TradingSession
+from trading.selectors import is_opted_out, token_digest, trading_window_end
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,15 @@ from accounts.models import Account, AuditEventType, User
 from devices.assurance import Action, withdrawal_cap
 from devices.flows.device_step import step_challenge, step_devices_admitted
 from devices.models import Challenge, SecurityDevice
-
-from .. import conf
-from ..amounts import amount_check, destination_clean
-from ..models import WithdrawalIntent
-from ..selectors import withdrawal_capacity
-from .refusals import over_limit_message, refusal_record, withdrawal_event_record
+from withdrawals import conf
+from withdrawals.amounts import amount_check, destination_clean
+from withdrawals.models import WithdrawalIntent
+from withdrawals.selectors import withdrawal_capacity
+from withdrawals.services.refusals import (
+    over_limit_message,
+    refusal_record,
+    withdrawal_event_record,
+)
 
 UNKNOWN_ACCOUNT = "There is no such account among yours."
 NO_APPROVING_DEVICE = (

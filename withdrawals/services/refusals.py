@@ -8,9 +8,8 @@ from accounts.client_info import ClientInfo
 from accounts.dates import day_month_text, day_text
 from accounts.models import Account, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-
-from ..amounts import destination_masked, usd
-from ..selectors import Capacity
+from withdrawals.amounts import destination_masked, usd
+from withdrawals.selectors import Capacity
 
 APPROVAL_UNUSABLE = (
     "This approval has already been used or has expired. The withdrawal was not made; "

@@ -18,13 +18,12 @@ from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, User
 from devices.assurance import Action
 from devices.flows.device_step import Answer, Refusal, StepOutcome, step_answer
-
-from .. import conf
-from ..amounts import amount_check, destination_clean
-from ..models import Withdrawal, WithdrawalIntent
-from ..selectors import withdrawal_capacity
-from .intents import account_check
-from .refusals import (
+from withdrawals import conf
+from withdrawals.amounts import amount_check, destination_clean
+from withdrawals.models import Withdrawal, WithdrawalIntent
+from withdrawals.selectors import withdrawal_capacity
+from withdrawals.services.intents import account_check
+from withdrawals.services.refusals import (
     APPROVAL_MISMATCH,
     APPROVAL_UNUSABLE,
     CHALLENGE_CLOSED,
