@@ -1,6 +1,6 @@
 """The support desk: clients, accounts and users, lockouts, the read-only audit trail, and
 the Security Team's queue of changes asked for by opted-out clients (O3). The temporary
-passcode view on a user's page is added by devices (devices.admin_passcode), which
+passcode view on a user's page is added by devices (devices.temporary.admin_passcode), which
 registers its own subclass of `UserAdmin`: accounts knows nothing of devices."""
 
 from __future__ import annotations

@@ -18,15 +18,16 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+import devices.sharing.admin  # noqa: F401  (registers Compliance's share pages, H3)
 from accounts.admin import UserAdmin as AccountsUserAdmin
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.models import User
-from devices.admin_passcode import TemporaryPasscodeAdmin
-from devices.admin_temporary import DeviceReportActions, TemporaryDeviceAdmin
 from devices.importers import devices_import
 from devices.models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
 from devices.services.inventory import authenticator_assign
+from devices.temporary.admin import DeviceReportActions, TemporaryDeviceAdmin
+from devices.temporary.admin_passcode import TemporaryPasscodeAdmin
 
 sensitive_pins = method_decorator(sensitive_post_parameters("pin", "pin_again"))
 
@@ -188,7 +189,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(TemporaryPasscodeAdmin, AccountsUserAdmin):
-    """accounts' user admin with `<id>/temporary-passcode/` (devices.admin_passcode)."""
+    """accounts' user admin with `<id>/temporary-passcode/` (devices.temporary.admin_passcode)."""
 
 
 @admin.register(SecurityDevice)
@@ -206,7 +207,3 @@ class ChallengeAdmin(ReadOnlyAdmin):
     list_select_related = ("device__user", "device__authenticator")
     # The attempt token stays off: it binds a challenge to one login session.
     fields = ("device", "value", "created_at", "expires_at", "used_at")
-
-
-# Registers the DeviceShare pages for Compliance (H3), kept in their own module.
-from devices import sharing_admin  # noqa: E402, F401

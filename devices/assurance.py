@@ -15,7 +15,13 @@ from enum import StrEnum
 from devices.kinds import WithdrawalTier
 from devices.models import Authenticator
 from devices.ocra import ocra_uses_pin
-from devices.temporary import TEMPORARY_DEVICE_REVOKED, Access, Channel, Scope, temporary_access
+from devices.temporary.policy import (
+    TEMPORARY_DEVICE_REVOKED,
+    Access,
+    Channel,
+    Scope,
+    temporary_access,
+)
 
 DEVICE_NOT_ALLOWED = "This security device is not active, so it cannot approve this."
 PERMANENT_DEVICE_NEEDED = (

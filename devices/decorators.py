@@ -22,8 +22,8 @@ from django_otp.decorators import otp_required
 from accounts.client_info import ClientInfo
 from accounts.selectors import can_change_security_settings, security_settings_editor
 from accounts.services.security_settings import security_settings_refusal_record
-from devices.services.temporary_access import access_refused_record, device_access
-from devices.temporary import FULL, Access, Channel, Scope
+from devices.temporary.access import access_refused_record, device_access
+from devices.temporary.policy import FULL, Access, Channel, Scope
 
 View = Callable[..., HttpResponse]
 

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from accounts.client_info import SYSTEM
 from accounts.models import User
+from devices.ib_key.services import ib_key_register
 from devices.kinds import Kind
 from devices.models import Authenticator, SecurityDevice
-from devices.services.ib_key import ib_key_register
 from devices.services.inventory import (
     authenticator_assign,
     authenticator_build,

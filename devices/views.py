@@ -31,11 +31,11 @@ from devices.flows.device_step import (
     step_devices,
 )
 from devices.forms import SecondFactorForm
+from devices.ib_key.push import PushLimitReached, push_state
 from devices.models import PushRequest, SecurityDevice
 from devices.selectors import is_new_applicant
-from devices.services.push import PushLimitReached, push_state
 from devices.services.sms import sms_code_call, sms_code_resend
-from devices.temporary import Scope
+from devices.temporary.policy import Scope
 
 LOGIN = Action.LOGIN_PORTAL
 ONLINE_CARD_INVITATION = (

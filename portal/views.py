@@ -22,10 +22,10 @@ from accounts.services.login import INVALID_CREDENTIALS, login_password_check
 from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 from devices.decorators import verified_login_required
-from devices.enrolment_views import ib_key_invitation_context
+from devices.enrolment.views import ib_key_invitation_context
 from devices.selectors import devices_for_settings
-from devices.sharing import sharing_context
-from devices.temporary_views import reactivation_context
+from devices.sharing.rules import sharing_context
+from devices.temporary.views import reactivation_context
 from devices.views import device_step
 
 

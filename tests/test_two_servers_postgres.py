@@ -18,8 +18,8 @@ from accounts.models import AuditEvent, AuditEventType, User
 from accounts.services.lockout import lockout_is_active
 from bench.seed import portal_users_seed
 from bench.server import Server, gunicorn_running
-from devices.services.push import push_decide
-from tests.devices.ib_key_app import install_app
+from devices.ib_key.push import push_decide
+from tests.devices.ib_key.app import install_app
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.serving import (
     ARGON2,

@@ -8,7 +8,7 @@ from datetime import datetime
 from accounts.models import User
 from accounts.permissions import Market, account_permissions
 from devices.models import SecurityDevice
-from devices.temporary import temporary_full_access_end
+from devices.temporary.policy import temporary_full_access_end
 from trading.models import TradingSession
 
 

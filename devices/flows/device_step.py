@@ -30,13 +30,13 @@ from accounts.models import AuditEventType, User
 from accounts.services.lockout import lockout_is_active
 from accounts.services.login import login_step_failed
 from devices.assurance import ASSURANCE, REACTIVATABLE_STATES, Action, Answerers, withdrawal_cap
+from devices.ib_key.push import push_approval_lock, push_approval_take, push_create
 from devices.kinds import WithdrawalTier
 from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
 from devices.services.challenges import challenge_issue, challenge_open_for
-from devices.services.push import push_approval_lock, push_approval_take, push_create
-from devices.services.temporary_access import access_refused_record
 from devices.services.verification import challenge_answer_check, challenge_lock, device_lock
-from devices.temporary import FULL, Access, Channel
+from devices.temporary.access import access_refused_record
+from devices.temporary.policy import FULL, Access, Channel
 
 NO_DEVICE = "None of your security devices can approve this."
 CHALLENGE_CLOSED = (

@@ -23,7 +23,7 @@ from devices.models import Authenticator, DeviceOrder, SecurityDevice
 from devices.order_selectors import dsc_plus_eligibility, hold_accounts
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 from devices.services.inventory import pin_encrypted
-from devices.services.temporary import temporary_devices_end
+from devices.temporary.services import temporary_devices_end
 
 OUT_OF_STOCK = (
     "No Digital Security Card+ is in stock at the moment, so nothing was ordered and no "

@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 
 from accounts.client_info import ClientInfo
 from devices.crypto import secret_decrypt, secret_encrypt
+from devices.ib_key.activation import ib_key_activation_finish
+from devices.ib_key.push import Decision, push_decide
+from devices.ib_key.services import IbKeyRegistration, approval_message
 from devices.models import OutboundMessage, PhoneAppAccount, PhoneAppInstallation, PushRequest
 from devices.ocra import ocra_response
-from devices.services.ib_key import IbKeyRegistration, approval_message
-from devices.services.ib_key_activation import ib_key_activation_finish
-from devices.services.push import Decision, push_decide
 
 
 class AppError(Exception):

@@ -1,6 +1,6 @@
 """The app's IB Key activation screens (K1, G2): user name and password; the answer of a
 permanent security device when the user holds one; the mobile number; the SMS code and the
-app's PIN. Each step is decided by the server (`devices.services.ib_key_activation`); the
+app's PIN. Each step is decided by the server (`devices.ib_key.activation`); the
 app keeps only the activation's token."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_message
 from devices.flows.device_step import Refusal
 from devices.forms import SecondFactorForm
-from devices.services.ib_key_activation import (
+from devices.ib_key.activation import (
     ib_key_activation_answer,
     ib_key_activation_cancel,
     ib_key_activation_choose,

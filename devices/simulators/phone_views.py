@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.client_info import ClientInfo
 from accounts.throttling import Verdict
 from devices.forms import SecondFactorForm
+from devices.ib_key.activation import ActivationState, ib_key_activation_state
+from devices.ib_key.push import push_pending_for_installation
 from devices.models import OutboundMessage, PhoneAppInstallation, PushRequest
-from devices.services.ib_key_activation import ActivationState, ib_key_activation_state
-from devices.services.push import push_pending_for_installation
 from devices.simulators.cards import require_simulators
 from devices.simulators.phone import (
     AppError,

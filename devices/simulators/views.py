@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from devices.models import Authenticator, SimulatedCard
-from devices.online_card_image import GRID_COLUMNS
 from devices.simulators.cards import (
     CardError,
     card_grid,
@@ -18,6 +17,7 @@ from devices.simulators.cards import (
     require_simulators,
 )
 from devices.simulators.forms import KeypadForm, TokenForm
+from devices.temporary.online_card_image import GRID_COLUMNS
 
 
 @require_http_methods(["GET"])

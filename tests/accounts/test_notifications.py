@@ -18,10 +18,10 @@ from devices.assurance import Action
 from devices.models import DeviceShare
 from devices.services.fresh_factor import FreshFactor
 from devices.services.inventory import sms_device_add
-from devices.services.sharing import share_approve
+from devices.sharing.services import share_approve
 from portal.services.sls import sls_opt_out
-from tests.devices.ib_key_app import install_app
-from tests.devices.sharing_helpers import (
+from tests.devices.ib_key.app import install_app
+from tests.devices.sharing.helpers import (
     compliance_officer,
     give_passcode,
     logged_in,

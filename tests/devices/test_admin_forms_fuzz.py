@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from devices.models import Authenticator
 from devices.services.inventory import authenticator_build
-from tests.devices.sharing_helpers import logged_in
+from tests.devices.sharing.helpers import logged_in
 from tests.factories import StaffFactory
 from tests.form_fuzz import ANY_FIELD, ANY_VALUE, NUMBERS, bodies, own_throttles, post_fuzzed
 

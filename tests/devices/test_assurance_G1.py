@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from devices.assurance import ASSURANCE, Action, Answerers, WithoutPermanent
 from devices.models import Authenticator
-from devices.temporary import Channel
+from devices.temporary.policy import Channel
 from tests.devices.conftest import make_holder
-from tests.devices.temporary_helpers import device_of, passcode_give
+from tests.devices.temporary.helpers import device_of, passcode_give
 from tests.factories import UserFactory, give_device
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import SecurityTeamRequest, User
 from accounts.services.addresses import Address
 from devices.models import DeviceShare, SecurityDevice, TemporaryDevice
-from tests.devices.sharing_helpers import logged_in, owner_step, same_person_users
+from tests.devices.sharing.helpers import logged_in, owner_step, same_person_users
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.form_fuzz import ANY_FIELD, bodies, own_throttles, post_fuzzed
 from tests.identification_helpers import answers_on_file

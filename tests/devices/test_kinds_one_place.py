@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from devices.kinds import KIND_COLUMNS, KINDS, TEMPORARY_KINDS, Channel, Kind, Scope
 from devices.models import Authenticator
-from devices.temporary import (
+from devices.temporary.policy import (
     temporary_access,
     temporary_full_access_end,
     temporary_portal_only_end,

@@ -16,10 +16,10 @@ from devices.crypto import secret_decrypt
 from devices.flows.device_step import step_devices
 from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
+from devices.ib_key.push import push_create
 from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
-from devices.services.push import push_create
-from tests.devices.ib_key_app import device_response, shown_challenge
+from tests.devices.ib_key.app import device_response, shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import push_login_verify
 

@@ -18,16 +18,16 @@ from accounts.client_info import SYSTEM
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
 from devices.models import DeviceShare
-from devices.services.temporary import device_report, online_card_issue
+from devices.temporary.services import device_report, online_card_issue
 from tests.accounts.sls_helpers import fresh_factor_fields
-from tests.devices.ib_key_app import install_app
-from tests.devices.sharing_helpers import (
+from tests.devices.ib_key.app import install_app
+from tests.devices.sharing.helpers import (
     answer_card,
     owner_step,
     same_person_users,
     share_through_pages,
 )
-from tests.devices.temporary_helpers import login_with, passcode_give
+from tests.devices.temporary.helpers import login_with, passcode_give
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from tests.login_helpers import full_login, post_login
 from tests.orders.helpers import (

@@ -12,7 +12,7 @@ from accounts.models import User
 from devices.assurance import Action
 from devices.flows.device_step import step_devices
 from devices.gateways.locmem import sent
-from tests.devices.ib_key_app import shown_challenge
+from tests.devices.ib_key.app import shown_challenge
 from tests.e2e.helpers import ANY_TEXT, expect_welcome, log_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import card_answer

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Client
 from devices.models import DeviceShare
-from tests.devices.sharing_helpers import compliance_officer
+from tests.devices.sharing.helpers import compliance_officer
 from tests.e2e.helpers import (
     answer,
     device_step,

@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.client_info import SYSTEM
 from accounts.models import LoginFailure
-from devices.services.temporary import device_report
-from tests.devices.temporary_helpers import device_of, passcode_give
+from devices.temporary.services import device_report
+from tests.devices.temporary.helpers import device_of, passcode_give
 from tests.e2e.helpers import card_of, expect_welcome, keypad_response, log_in, log_out, serial_of
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 

@@ -8,7 +8,7 @@ import pytest
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from devices.models import DeviceOrder
-from devices.services.temporary import device_report, device_return_record
+from devices.temporary.services import device_report, device_return_record
 from tests.orders.helpers import place
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from devices.services.orders import (
     WRONG_ACCOUNT,
     device_order_place,
 )
-from devices.services.temporary import device_report, online_card_issue, passcode_issue
+from devices.temporary.services import device_report, online_card_issue, passcode_issue
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login

@@ -19,7 +19,7 @@ from devices.assurance import Action
 from devices.flows.device_step import Answer, Refusal, step_answer, step_challenge
 from devices.models import Authenticator
 from tests.devices.conftest import make_holder
-from tests.devices.temporary_helpers import device_of, passcode_give
+from tests.devices.temporary.helpers import device_of, passcode_give
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import answer_device, card_answer, is_logged_in, post_login
 from withdrawals.models import Withdrawal

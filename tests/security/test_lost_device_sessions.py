@@ -15,11 +15,11 @@ from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, UserSession
+from devices.ib_key.push import push_pending_for_installation
 from devices.models import Authenticator, Challenge, PushRequest
-from devices.services.push import push_pending_for_installation
-from devices.services.temporary import device_report
-from tests.devices.ib_key_app import install_app
-from tests.devices.test_push_login_K2 import complete, decide, push_page
+from devices.temporary.services import device_report
+from tests.devices.ib_key.app import install_app
+from tests.devices.ib_key.test_push_login_K2 import complete, decide, push_page
 from tests.factories import UserFactory, give_device
 from tests.login_helpers import (
     answer_device,

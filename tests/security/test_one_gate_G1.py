@@ -48,7 +48,7 @@ def callers_of(names: set[str]) -> dict[str, set[str]]:
 
 def test_G1_only_the_gate_checks_an_answer():
     callers = callers_of(CHECKERS)
-    definitions = {"devices/services/verification.py", "devices/services/push.py"}
+    definitions = {"devices/services/verification.py", "devices/ib_key/push.py"}
 
     assert set(callers) == CHECKERS
     for name, modules in callers.items():

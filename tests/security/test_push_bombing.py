@@ -16,10 +16,10 @@ from django.urls import reverse
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from devices import conf
+from devices.ib_key.push import PushLimitReached, push_create
 from devices.models import PushRequest
-from devices.services.push import PushLimitReached, push_create
-from tests.devices.ib_key_app import install_app
-from tests.devices.test_push_login_K2 import decide
+from tests.devices.ib_key.app import install_app
+from tests.devices.ib_key.test_push_login_K2 import decide
 from tests.factories import UserFactory
 from tests.login_helpers import device_page, post_login
 from tests.trading.api import ask, begin

@@ -22,9 +22,9 @@ from accounts.services.addresses import Address
 from accounts.services.notifications import SecurityEmail
 from devices.models import DeviceOrder
 from devices.services.self_service import client_address_change
-from devices.services.temporary import device_report
+from devices.temporary.services import device_report
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
-from tests.devices.temporary_helpers import device_of, login_with, online_card_answer, passcode_give
+from tests.devices.temporary.helpers import device_of, login_with, online_card_answer, passcode_give
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from tests.login_helpers import is_logged_in
 from tests.orders.helpers import NEW_PIN, US_ADDRESS, address_set, rich_client_user, stock_card

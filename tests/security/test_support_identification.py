@@ -26,7 +26,7 @@ from accounts.models import AuditEvent, AuditEventType, AuditOutcome
 from accounts.roles import SECURITY_TEAM_GROUP, security_team_group_sync
 from accounts.services.lockout import lockout_is_active
 from devices.models import DeviceShare, TemporaryDevice
-from tests.devices.sharing_helpers import compliance_officer, logged_in, share_through_pages
+from tests.devices.sharing.helpers import compliance_officer, logged_in, share_through_pages
 from tests.factories import DEFAULT_PASSWORD, ClientFactory, StaffFactory, UserFactory
 from tests.login_helpers import full_login, is_logged_in
 

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from accounts.client_info import SYSTEM
-from devices.services.push import push_decide
-from tests.devices.ib_key_app import TestApp, install_app
+from devices.ib_key.push import push_decide
+from tests.devices.ib_key.app import TestApp, install_app
 from tests.factories import UserFactory
 
 START = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)

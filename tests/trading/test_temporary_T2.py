@@ -12,14 +12,14 @@ import pytest
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from devices.models import SecurityDevice
-from devices.services.temporary import (
+from devices.temporary.policy import ONLINE_CARD_EXPIRED, PASSCODE_PORTAL_ONLY
+from devices.temporary.services import (
     device_report,
     online_card_grid,
     online_card_issue,
     passcode_issue,
     temporary_devices_end,
 )
-from devices.temporary import ONLINE_CARD_EXPIRED, PASSCODE_PORTAL_ONLY
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
 from tests.trading.api import ask, begin, get, post, token_of

@@ -10,7 +10,7 @@ import pytest
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from devices.models import SecurityDevice
-from devices.services.temporary import device_report, passcode_issue
+from devices.temporary.services import device_report, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified

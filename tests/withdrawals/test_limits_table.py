@@ -14,7 +14,7 @@ from accounts.client_info import SYSTEM
 from devices.kinds import WithdrawalTier
 from devices.models import Authenticator
 from devices.selectors import active_devices
-from devices.services.temporary import online_card_issue, passcode_issue
+from devices.temporary.services import online_card_issue, passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory, give_device
 from tests.identification_helpers import caller_identified

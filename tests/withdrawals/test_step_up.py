@@ -16,7 +16,7 @@ from accounts.models import AuditEvent, LoginFailure
 from accounts.services.lockout import lockout_is_active
 from devices.assurance import Action
 from devices.services.challenges import challenge_issue
-from devices.services.temporary import passcode_issue
+from devices.temporary.services import passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.services.login import login_password_check
+from devices.ib_key.push import PushState, push_state
 from devices.models import Challenge, PushRequest
-from devices.services.push import PushState, push_state
 from trading.errors import TradingError, invalid_credentials, login_failed
 from trading.models import ApprovalMethod, PendingTradingLogin, TradingSession
 from trading.services.pending import pending_open

@@ -15,8 +15,8 @@ from accounts.client_info import ClientInfo
 from accounts.services.login import login_password_check, login_succeeded
 from accounts.services.throttle import throttle_attempt
 from devices.flows.device_step import Refusal, step_device_choose, step_devices
+from devices.ib_key.push import PushState, push_state
 from devices.models import Challenge, PushRequest, SecurityDevice
-from devices.services.push import PushState, push_state
 from trading.errors import (
     Throttled,
     TradingError,

@@ -11,10 +11,10 @@ from accounts.client_info import ClientInfo
 from accounts.models import User
 from devices.assurance import Action
 from devices.flows.device_step import Answer, StepOutcome, step_answer, step_ask
+from devices.ib_key.push import PushLimitReached
 from devices.models import Challenge, PushRequest, SecurityDevice
-from devices.services.push import PushLimitReached
 from devices.services.sms import sms_code_resend
-from devices.temporary import Channel
+from devices.temporary.policy import Channel
 from trading.errors import PushLimited, TradingError
 
 LOGIN = Action.LOGIN_TRADING

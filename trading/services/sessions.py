@@ -16,8 +16,8 @@ from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from accounts.services.lockout import lockout_is_active
 from devices.models import Authenticator, SecurityDevice
-from devices.services.temporary_access import access_refused_record
-from devices.temporary import Channel, temporary_access
+from devices.temporary.access import access_refused_record
+from devices.temporary.policy import Channel, temporary_access
 from trading import conf
 from trading.errors import TradingError
 from trading.models import ApprovalMethod, TradingSession
