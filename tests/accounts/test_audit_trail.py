@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.migrations.state import ProjectState
 
+from accounts.db.append_only import AppendOnlyTrigger
 from accounts.models import AuditEvent, AuditEventType, AuditOutcome
 from tests.login_helpers import full_login, login_events, post_login
 
@@ -100,3 +102,28 @@ def test_event_types_are_named_in_code_so_a_new_one_needs_no_migration():
 
     assert not field.choices
     assert max(len(value) for value in AuditEventType.values) <= field.max_length
+
+
+@pytest.mark.django_db(transaction=True)
+def test_append_only_trigger_installs_and_reverses_on_this_database():
+    """The migration operation of both append-only tables: forwards it refuses an UPDATE,
+    backwards the table is writable again (a rolled-back migration leaves no trigger)."""
+    operation = AppendOnlyTrigger(table="scratch_rows", name="scratch_append_only", message="no")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE scratch_rows (id integer PRIMARY KEY, value integer)")
+        cursor.execute("INSERT INTO scratch_rows VALUES (1, 1)")
+    try:
+        with connection.schema_editor() as editor:
+            operation.database_forwards("accounts", editor, ProjectState(), ProjectState())
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE scratch_rows SET value = 2")
+
+        with connection.schema_editor() as editor:
+            operation.database_backwards("accounts", editor, ProjectState(), ProjectState())
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE scratch_rows SET value = 3")
+            cursor.execute("SELECT value FROM scratch_rows")
+            assert cursor.fetchone() == (3,)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE scratch_rows")
