@@ -49,10 +49,9 @@ def trading_login_begin(*, username: str, password: str, client: ClientInfo) -> 
     verdict = throttle_attempt(scope="password", client=client, username=username)
     if not verdict.allowed:
         raise Throttled(verdict)
-    check = login_password_check(username=username, password=password, client=client)
-    if not check.accepted:
+    user = login_password_check(username=username, password=password, client=client).user
+    if user is None:
         raise invalid_credentials()
-    user = check.user
     if is_opted_out(user):
         login_succeeded(user=user, client=client)
         return LoginBegun(
