@@ -33,7 +33,7 @@ class PasswordStepForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
+    def __init__(self, data: QueryDict | dict[str, Any] | None = None, **kwargs: Any) -> None:
         if data is not None and "\x00" in data.get("username", ""):
             data = data.copy()
             data["username"] = data["username"].replace("\x00", "\N{REPLACEMENT CHARACTER}")

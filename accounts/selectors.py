@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from accounts.models import Account, AuditEvent, Deposit, User
+from accounts.models import Account, AuditEvent, BankInstruction, Deposit, User
 from accounts.permissions import account_permissions
 
 
@@ -59,6 +59,14 @@ def can_change_security_settings(user: User) -> bool:
     """O1: only the account's primary user changes its security settings."""
     editor = security_settings_editor(user)
     return editor is not None and editor.pk == user.pk
+
+
+def bank_instructions_of(user: User) -> BankInstruction | None:
+    """The bank instructions of the user's account; None before any are given, or for a
+    user without an account."""
+    if user.account_id is None:
+        return None
+    return BankInstruction.objects.filter(account_id=user.account_id).first()
 
 
 def ach_eft_funded_total(account: Account) -> Decimal:

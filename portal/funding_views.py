@@ -3,22 +3,27 @@ SLS turns from self-service into a request for the Security Team, or caps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
-from accounts.models import Account, BankInstruction, SecurityTeamRequest
-from accounts.selectors import ach_eft_funded_total, ach_eft_still_allowed
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Account, SecurityTeamRequest
+from accounts.selectors import ach_eft_funded_total, ach_eft_still_allowed, bank_instructions_of
 from accounts.services.deposits import deposit_request
 from accounts.settings_forms import BankInstructionsForm, DepositForm, EmailChangeForm
 from devices.assurance import Action
 from devices.decorators import security_settings_required, verified_login_required
 from devices.fresh_factor import FreshFactorStep
+from devices.services.fresh_factor import FreshFactor
 from devices.services.self_service import ChangeOutcome, bank_instructions_change, email_change
 
 QUEUED = (
@@ -31,7 +36,7 @@ QUEUED = (
 @never_cache
 @require_http_methods(["GET", "POST"])
 @security_settings_required
-def bank_instructions_view(request: HttpRequest) -> HttpResponse:
+def bank_instructions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     step = FreshFactorStep(request, Action.CHANGE_BANK_INSTRUCTIONS)
     form = BankInstructionsForm(request.POST or None)
     if form.is_valid():
@@ -51,7 +56,7 @@ def bank_instructions_view(request: HttpRequest) -> HttpResponse:
             return response
     context = {
         "form": form,
-        "current": BankInstruction.objects.filter(account_id=request.user.account_id).first(),
+        "current": bank_instructions_of(request.user),
         "pending": _pending(request, SecurityTeamRequest.Kind.BANK_INSTRUCTIONS),
         "security_team_route": not step.available,
         **step.context(),
@@ -63,7 +68,7 @@ def bank_instructions_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @verified_login_required
-def email_change_view(request: HttpRequest) -> HttpResponse:
+def email_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.account_id is None:
         raise PermissionDenied("E-mail changes here are for clients' users.")
     step = FreshFactorStep(request, Action.CHANGE_EMAIL)
@@ -95,7 +100,7 @@ def email_change_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @verified_login_required
-def deposit_view(request: HttpRequest) -> HttpResponse:
+def deposit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     account_id = request.user.account_id
     if account_id is None:
         raise PermissionDenied("Deposits are made to clients' accounts.")
@@ -128,7 +133,13 @@ def deposit_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/deposit.html", context)
 
 
-def _with_fresh_factor(request, step, form, change, applied: str) -> HttpResponse | None:
+def _with_fresh_factor(
+    request: AuthenticatedHttpRequest,
+    step: FreshFactorStep,
+    form: forms.Form,
+    change: Callable[[FreshFactor | None], ChangeOutcome],
+    applied: str,
+) -> HttpResponse | None:
     """Verify the device answer, then make the change; None re-renders the page (a wrong
     answer, counted, or a change the service refused), with the reason on the form. With
     no device that may approve it, the change goes to the Security Team unverified: their
@@ -137,7 +148,7 @@ def _with_fresh_factor(request, step, form, change, applied: str) -> HttpRespons
     if step.available and proof is None:
         return step.locked_out_response()
     try:
-        outcome: ChangeOutcome = change(proof)
+        outcome = change(proof)
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -145,7 +156,7 @@ def _with_fresh_factor(request, step, form, change, applied: str) -> HttpRespons
     return redirect(request.path)
 
 
-def _pending(request: HttpRequest, kind: str) -> SecurityTeamRequest | None:
+def _pending(request: AuthenticatedHttpRequest, kind: str) -> SecurityTeamRequest | None:
     return SecurityTeamRequest.objects.filter(
         user=request.user, kind=kind, status=SecurityTeamRequest.Status.PENDING
     ).first()

@@ -4,13 +4,14 @@ risks page and a fresh second factor, and opting back in (O1, O2; KB2545, KB1198
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Account
 from accounts.settings_forms import OptOutForm, SlsChoiceForm
 from devices.assurance import Action
@@ -24,9 +25,9 @@ UPDATED_KEY = "sls_settings_updated"
 @never_cache
 @require_http_methods(["GET", "POST"])
 @security_settings_required
-def sls_configure_view(request: HttpRequest) -> HttpResponse:
+def sls_configure_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The gear: keep or change whether trading needs the device."""
-    account = Account.objects.get(pk=request.user.account_id)
+    account = _account(request)
     current = SlsChoiceForm.NOT_REQUIRED if account.sls_opted_out else SlsChoiceForm.REQUIRED
     form = SlsChoiceForm(request.POST or None, initial={"choice": current})
     if form.is_valid():
@@ -45,9 +46,9 @@ def sls_configure_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @security_settings_required
-def sls_opt_out_view(request: HttpRequest) -> HttpResponse:
+def sls_opt_out_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The risks (KB1198), then the device answered again, then the opt-out."""
-    if Account.objects.filter(pk=request.user.account_id, sls_opted_out=True).exists():
+    if _account(request).sls_opted_out:
         return redirect("settings:sls_configure")
     step = FreshFactorStep(request, Action.OPT_OUT)
     form = OptOutForm(request.POST or None)
@@ -72,6 +73,15 @@ def sls_updated_view(request: HttpRequest) -> HttpResponse:
     if not request.session.pop(UPDATED_KEY, False):
         return redirect("accounts:secure_login")
     return render(request, "accounts/sls_updated.html")
+
+
+def _account(request: AuthenticatedHttpRequest) -> Account:
+    """The account these settings belong to, as it is now. `security_settings_required`
+    admits only an account's primary user, so a user without one does not get here."""
+    account_id = request.user.account_id
+    if account_id is None:
+        raise Http404("Support staff hold no account.")
+    return Account.objects.get(pk=account_id)
 
 
 def _updated(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.login_flow import LoginFlow, safe_next
 from accounts.models import AuditEventType, AuditOutcome
 from accounts.selectors import account_summary, recent_security_events
@@ -46,13 +47,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         verdict = throttle_attempt(scope="password", client=client, username=username)
         if not verdict.allowed:
             return throttled_page(request, verdict)
-        check = login_password_check(
+        user = login_password_check(
             username=username, password=form.cleaned_data["password"], client=client
-        )
-        if check.accepted:
+        ).user
+        if user is not None:
             flow = LoginFlow(request)
-            flow.password_accepted(check.user)
-            return device_step(request, flow, check.user)
+            flow.password_accepted(user)
+            return device_step(request, flow, user)
         form.add_error(None, INVALID_CREDENTIALS)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
@@ -73,12 +74,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @verified_login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html", {"summary": account_summary(request.user)})
 
 
 @verified_login_required
-def secure_login_settings_view(request: HttpRequest) -> HttpResponse:
+def secure_login_settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/secure_login.html",

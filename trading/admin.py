@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
+from accounts.http import AuthenticatedHttpRequest
 from trading.models import TradingSession
 from trading.services.sessions import trading_session_end
 
@@ -32,7 +33,9 @@ class TradingSessionAdmin(ReadOnlyAdmin):
     actions = ["end_sessions"]
 
     @admin.action(description="End selected trading sessions", permissions=["end"])
-    def end_sessions(self, request: HttpRequest, queryset: QuerySet[TradingSession]) -> None:
+    def end_sessions(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[TradingSession]
+    ) -> None:
         client = ClientInfo.from_request(request)
         ended = sum(
             trading_session_end(session=s, reason="revoked", client=client, actor=request.user)

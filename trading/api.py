@@ -19,7 +19,7 @@ from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
-from trading.api_common import ERRORS, SessionToken, device_out
+from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
 from trading.errors import PushLimited, Throttled, TradingError
 from trading.models import TradingSession
 from trading.selectors import session_allows
@@ -35,7 +35,7 @@ from trading.services.login import (
     trading_second_factor_verify,
 )
 from trading.services.second_factor import FactorAnswer
-from trading.services.sessions import trading_session_end
+from trading.services.sessions import OpenedSession, trading_session_end
 
 
 class ObjectParser(Parser):
@@ -112,14 +112,14 @@ def login(request: HttpRequest, payload: schemas.LoginIn):
     form = PasswordStepForm(payload.dict())
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        raise TradingError(400, "bad_input", first)
+        raise TradingError(400, "bad_input", str(first))
     begun = trading_login_begin(
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password"],
         client=ClientInfo.from_request(request),
     )
-    if begun.session is not None:
-        return _authenticated(begun.session.session, begun.session.token)
+    if isinstance(begun, OpenedSession):
+        return _authenticated(begun.session, begun.token)
     return {
         "status": "second_factor_required",
         "login_id": begun.login_id,
@@ -163,7 +163,7 @@ def login_verify(request: HttpRequest, payload: schemas.VerifyIn):
 
 
 @api.get("/me", auth=SessionToken(), response={200: schemas.SessionOut, **ERRORS}, tags=["session"])
-def me(request: HttpRequest):
+def me(request: SessionRequest):
     """The session: who, by which device and approval, until when, and what it allows."""
     return _session_out(request.auth)
 
@@ -174,7 +174,7 @@ def me(request: HttpRequest):
     response={200: schemas.AskOut, **ERRORS},
     tags=["session"],
 )
-def session_reauthenticate(request: HttpRequest, payload: schemas.ReauthenticateIn):
+def session_reauthenticate(request: SessionRequest, payload: schemas.ReauthenticateIn):
     """K5: ask the session's device again, to extend the session."""
     asked = trading_reauthentication_begin(
         session=request.auth, fallback=payload.fallback, client=ClientInfo.from_request(request)
@@ -188,7 +188,7 @@ def session_reauthenticate(request: HttpRequest, payload: schemas.Reauthenticate
     response={200: schemas.PushStateOut, **ERRORS},
     tags=["session"],
 )
-def session_push_state(request: HttpRequest, payload: schemas.ReauthPushStateIn):
+def session_push_state(request: SessionRequest, payload: schemas.ReauthPushStateIn):
     return {
         "status": trading_reauthentication_push_state(session=request.auth, push_id=payload.push_id)
     }
@@ -200,7 +200,7 @@ def session_push_state(request: HttpRequest, payload: schemas.ReauthPushStateIn)
     response={200: schemas.SessionOut, **ERRORS},
     tags=["session"],
 )
-def session_extend(request: HttpRequest, payload: schemas.ExtendIn):
+def session_extend(request: SessionRequest, payload: schemas.ExtendIn):
     """K5: the fresh answer (or the password, L6) runs the session's full length again."""
     session = trading_session_extend(
         session=request.auth,
@@ -216,7 +216,7 @@ def session_extend(request: HttpRequest, payload: schemas.ExtendIn):
 @api.post(
     "/logout", auth=SessionToken(), response={200: schemas.LogoutOut, **ERRORS}, tags=["session"]
 )
-def logout(request: HttpRequest):
+def logout(request: SessionRequest):
     """End the session on the server: the token stops working at once."""
     trading_session_end(
         session=request.auth, reason="logout", client=ClientInfo.from_request(request)
@@ -232,7 +232,7 @@ def _session_out(session: TradingSession) -> dict:
     user = session.user
     return {
         "user": user.username,
-        "account": user.account.number if user.account_id else None,
+        "account": user.account.number if user.account is not None else None,
         "device": device_out(session.device) if session.device else None,
         "approval_method": session.approval_method,
         "authenticated_at": session.authenticated_at,

@@ -16,6 +16,14 @@ from trading.services.sessions import trading_session_check
 ERRORS = {code: schemas.ErrorOut for code in codes_4xx}
 
 
+class SessionRequest(HttpRequest):
+    """A request `SessionToken` let through: django-ninja sets `auth` to the session that
+    `authenticate` returned. Endpoints annotate their request with it; ninja itself hands
+    them a plain `HttpRequest`."""
+
+    auth: TradingSession
+
+
 class SessionToken(HttpBearer):
     """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
 

@@ -3,13 +3,12 @@ The platform is a simulation: an accepted ticket is recorded and audited, never 
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
 from accounts.client_info import ClientInfo
 from accounts.permissions import account_permissions
 from trading import schemas
-from trading.api_common import ERRORS, SessionToken
+from trading.api_common import ERRORS, SessionRequest, SessionToken
 from trading.models import OrderTicket
 from trading.services.orders import limit_price_parse, no_account, order_ticket_place
 
@@ -17,17 +16,17 @@ router = Router(auth=SessionToken(), tags=["trading"])
 
 
 @router.get("/permissions", response={200: schemas.PermissionsOut, **ERRORS})
-def permissions(request: HttpRequest):
+def permissions(request: SessionRequest):
     """The markets and features of the account (O3, L6): Pink Sheet and OTCBB are false
     while the account is opted out of the Secure Login System."""
-    user = request.auth.user
-    if user.account_id is None:
+    account = request.auth.user.account
+    if account is None:
         raise no_account()
-    return {"account": user.account.number, **account_permissions(user.account).as_dict()}
+    return {"account": account.number, **account_permissions(account).as_dict()}
 
 
 @router.post("/orders", response={201: schemas.OrderOut, **ERRORS})
-def order_place(request: HttpRequest, payload: schemas.OrderIn):
+def order_place(request: SessionRequest, payload: schemas.OrderIn):
     """Validate and record an order ticket; 403 `market_not_allowed` for a Pink Sheet or
     OTCBB order of an opted-out account. Nothing is sent to any market."""
     ticket = order_ticket_place(

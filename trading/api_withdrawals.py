@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
 from accounts.client_info import ClientInfo
-from accounts.models import User
+from accounts.models import Account, User
 from trading import schemas
-from trading.api_common import ERRORS, SessionToken, device_out
+from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
 from trading.errors import login_failed, unknown_device
 from trading.services.orders import no_account
 from trading.services.sessions import trading_session_end_if_locked
@@ -31,15 +30,15 @@ REFUSED = {**ERRORS, 409: schemas.RefusalOut}
 
 
 @router.get("/capacity", response={200: schemas.CapacityOut, **ERRORS})
-def capacity(request: HttpRequest):
+def capacity(request: SessionRequest):
     """The tier of the user's device and why (W1), the limits, what both rolling windows
     have used and what is still available (W2), and the devices that may approve."""
-    user = _holder(request)
+    user, account = _holder(request)
     now = timezone.now()
-    room = withdrawal_capacity(user, user.account, now)
+    room = withdrawal_capacity(user, account, now)
     limits = room.tier.limits
     return {
-        "account": user.account.number,
+        "account": account.number,
         "currency": CURRENCY,
         "tier": room.tier.tier.value,
         "tier_label": limits.label,
@@ -58,10 +57,10 @@ def capacity(request: HttpRequest):
 
 
 @router.post("/intents", response={201: schemas.IntentOut, **REFUSED})
-def intent_create(request: HttpRequest, payload: schemas.IntentIn):
+def intent_create(request: SessionRequest, payload: schemas.IntentIn):
     """Review: a request already over a limit is refused (409, with what is available);
     otherwise the chosen device (default: the strongest) gets a challenge for it alone."""
-    user = _holder(request)
+    user, account = _holder(request)
     amount = amount_parse(payload.amount)
     if payload.device_id is not None and payload.device_id not in {
         device.pk for device in approving_devices(user)
@@ -70,7 +69,7 @@ def intent_create(request: HttpRequest, payload: schemas.IntentIn):
     try:
         intent, challenge = withdrawal_intent_create(
             user=user,
-            account=user.account,
+            account=account,
             amount=amount,
             destination=payload.destination,
             device_id=payload.device_id,
@@ -96,16 +95,16 @@ def intent_create(request: HttpRequest, payload: schemas.IntentIn):
 
 
 @router.post("", response={201: schemas.WithdrawalOut, **REFUSED})
-def withdraw(request: HttpRequest, payload: schemas.WithdrawIn):
+def withdraw(request: SessionRequest, payload: schemas.WithdrawIn):
     """The device's answer to the intent's challenge, with the same amount and destination:
     201 with the ledger row, or 409 saying why not. The approval works once, right or
     wrong; a wrong answer is a failed login attempt (L3) and a lockout ends the session."""
-    user = _holder(request)
+    user, account = _holder(request)
     client = ClientInfo.from_request(request)
     try:
         withdrawal = withdrawal_request(
             user=user,
-            account=user.account,
+            account=account,
             amount=amount_parse(payload.amount),
             destination=payload.destination,
             step_up=StepUp(
@@ -127,11 +126,12 @@ def withdraw(request: HttpRequest, payload: schemas.WithdrawIn):
     return Status(201, _withdrawal_out(withdrawal))
 
 
-def _holder(request: HttpRequest) -> User:
+def _holder(request: SessionRequest) -> tuple[User, Account]:
+    """The session's user and the account it trades for; a user without one is refused."""
     user = request.auth.user
-    if user.account_id is None:
+    if user.account is None:
         raise no_account()
-    return user
+    return user, user.account
 
 
 def _already_made(user: User, intent_token: str) -> Withdrawal | None:

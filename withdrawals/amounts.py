@@ -38,7 +38,9 @@ def amount_check(amount: Decimal) -> None:
     """The service's own guard for callers that hand it a Decimal directly (the API)."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValidationError(AMOUNT_FORMAT, code="amount_format")
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    # A finite Decimal's exponent is an int; the letters are NaN's and infinity's.
+    if not isinstance(exponent, int) or exponent < -2:
         raise ValidationError(AMOUNT_FORMAT, code="amount_format")
     if not Decimal("0.01") <= amount <= conf.MAX_AMOUNT:
         raise ValidationError(AMOUNT_RANGE, code="amount_range")

@@ -3,9 +3,12 @@ input with a sentence the client can act on, never a server error."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, cast
+
 from django import forms
 
-from accounts.models import Account, User
+from accounts.models import Account
 from devices.forms import ChallengeAnswerForm
 from devices.models import SecurityDevice
 from withdrawals.amounts import amount_parse, destination_clean
@@ -30,10 +33,15 @@ class WithdrawalForm(forms.Form):
     )
     device = forms.TypedChoiceField(label="Approve with", coerce=int)
 
-    def __init__(self, *args, user: User, devices: list[SecurityDevice], **kwargs) -> None:
+    def __init__(
+        self, *args: Any, account: Account, devices: list[SecurityDevice], **kwargs: Any
+    ) -> None:
+        """Only `account` may be chosen, and only one of `devices`."""
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.filter(pk=user.account_id)
-        self.fields["device"].choices = [
+        account_field = cast("forms.ModelChoiceField[Account]", self.fields["account"])
+        account_field.queryset = Account.objects.filter(pk=account.pk)
+        device_field = cast(forms.TypedChoiceField, self.fields["device"])
+        device_field.choices = [
             (
                 device.pk,
                 f"{device.authenticator.kind_behaviour.label}, serial "
@@ -42,10 +50,10 @@ class WithdrawalForm(forms.Form):
             for device in devices
         ]
 
-    def clean_amount(self):
+    def clean_amount(self) -> Decimal:
         return amount_parse(self.cleaned_data["amount"])
 
-    def clean_destination(self):
+    def clean_destination(self) -> str:
         return destination_clean(self.cleaned_data["destination"])
 
 

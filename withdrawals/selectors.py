@@ -107,6 +107,8 @@ def withdrawal_capacity(
 
 def withdrawal_history(user: User) -> QuerySet[Withdrawal]:
     """The ledger of the user's account, newest first, read-only for the client."""
+    if user.account_id is None:
+        return Withdrawal.objects.none()
     return Withdrawal.objects.filter(account_id=user.account_id).select_related("user")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.client_info import ClientInfo
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services.lockout import lockout_is_active
 from devices.decorators import verified_login_required
 from withdrawals.forms import StepUpForm, WithdrawalForm
@@ -34,16 +35,17 @@ HISTORY_ROWS = 50
 @never_cache
 @verified_login_required
 @require_http_methods(["GET", "POST"])
-def withdrawal_view(request: HttpRequest) -> HttpResponse:
+def withdrawal_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.account_id is None:
+    account = user.account
+    if account is None:
         raise Http404("Support staff hold no account.")
     devices = approving_devices(user)
     form = WithdrawalForm(
         request.POST if request.method == "POST" else None,
-        user=user,
+        account=account,
         devices=devices,
-        initial={"account": user.account_id},
+        initial={"account": account.pk},
     )
     if request.method == "POST" and devices and form.is_valid():
         try:
@@ -65,7 +67,7 @@ def withdrawal_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "devices": devices,
         "no_device": NO_APPROVING_DEVICE,
-        "capacity": withdrawal_capacity(user, user.account, timezone.now()),
+        "capacity": withdrawal_capacity(user, account, timezone.now()),
         "history": withdrawal_history(user)[:HISTORY_ROWS],
     }
     return render(request, "withdrawals/withdraw.html", context)
@@ -75,7 +77,7 @@ def withdrawal_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @verified_login_required
 @require_http_methods(["GET", "POST"])
-def withdrawal_approve_view(request: HttpRequest, token: str) -> HttpResponse:
+def withdrawal_approve_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     user = request.user
     intent = (
         WithdrawalIntent.objects.select_related("device__authenticator", "account")
@@ -108,36 +110,41 @@ def withdrawal_approve_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @verified_login_required
-def withdrawal_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def withdrawal_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The confirmation: only withdrawals of the client's own account exist here."""
     withdrawal = get_object_or_404(Withdrawal, pk=pk, account_id=request.user.account_id)
     return render(request, "withdrawals/confirmation.html", {"withdrawal": withdrawal})
 
 
-def _approve_page(request: HttpRequest, intent: WithdrawalIntent, form: StepUpForm):
+def _approve_page(
+    request: AuthenticatedHttpRequest, intent: WithdrawalIntent, form: StepUpForm
+) -> HttpResponse:
     device = intent.device
     challenge = (
         device.challenges.filter(attempt=intent.attempt, used_at__isnull=True)
         .order_by("-pk")
         .first()
     )
-    usable = challenge is not None and intent.is_open(timezone.now())
+    if challenge is not None and not intent.is_open(timezone.now()):
+        challenge = None
     kind = device.authenticator.kind_behaviour
-    if usable:
+    if challenge is not None:
         form = StepUpForm(initial={"challenge": challenge.pk})
         form.fields["response"].label = kind.response_label
     context = {
         "intent": intent,
         "device": device,
-        "challenge": challenge if usable else None,
-        "prompt": kind.prompt(challenge.value) if usable else "",
+        "challenge": challenge,
+        "prompt": kind.prompt(challenge.value) if challenge is not None else "",
         "form": form,
         "capacity": withdrawal_capacity(request.user, intent.account, timezone.now()),
     }
     return render(request, "withdrawals/approve.html", context)
 
 
-def _refused(request: HttpRequest, intent: WithdrawalIntent, refusal: WithdrawalRefused):
+def _refused(
+    request: AuthenticatedHttpRequest, intent: WithdrawalIntent, refusal: WithdrawalRefused
+) -> HttpResponse:
     """A double submit of an approval already accepted lands on its confirmation; a wrong
     answer that completes a lockout (L3) ends the session as the login would."""
     intent.refresh_from_db(fields=["withdrawal"])

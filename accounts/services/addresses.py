@@ -28,8 +28,10 @@ class Address:
 
     @classmethod
     def of(cls, client: Client) -> Address:
+        # The field reads back as a django_countries Country (typed `str` by the stubs,
+        # which know only its CharField base); its str() is the code, "" when blank.
         return cls(
-            client.address_line, client.city, client.postal_code, client.address_country.code or ""
+            client.address_line, client.city, client.postal_code, str(client.address_country)
         )
 
     @property

@@ -78,7 +78,15 @@ def _check_amount(amount: Decimal) -> None:
         raise ValidationError("Use at most two decimals (cents).", code="amount")
 
 
-def _audit(event_type, user, account, client, amount, method, **detail) -> None:
+def _audit(
+    event_type: AuditEventType,
+    user: User,
+    account: Account,
+    client: ClientInfo,
+    amount: Decimal,
+    method: str,
+    **detail: str,
+) -> None:
     audit_record(
         event_type=event_type,
         outcome=(

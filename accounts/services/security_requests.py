@@ -20,6 +20,7 @@ from accounts.services.audit import audit_record
 
 DECIDE_PERMISSION = "accounts.decide_securityteamrequest"
 NOTE_MAX_LENGTH = 500
+NOT_AN_ACCOUNT_USER = "Only clients' users change these details here."
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def bank_instructions_apply(
     *, user: User, details: BankDetails, actor: User, client: ClientInfo
 ) -> BankInstruction:
     """Write the account's bank instructions; callers hold the transaction."""
+    if user.account_id is None:
+        raise ValidationError(NOT_AN_ACCOUNT_USER)
     now = timezone.now()
     instruction, _ = BankInstruction.objects.update_or_create(
         account_id=user.account_id,
@@ -119,7 +122,13 @@ def _pending_locked(request: SecurityTeamRequest, agent: User) -> SecurityTeamRe
     return request
 
 
-def _decide(request, status, agent, client, note) -> SecurityTeamRequest:
+def _decide(
+    request: SecurityTeamRequest,
+    status: SecurityTeamRequest.Status,
+    agent: User,
+    client: ClientInfo,
+    note: str,
+) -> SecurityTeamRequest:
     request.status = status
     request.decided_at = timezone.now()
     request.decided_by = agent

@@ -74,7 +74,7 @@ def _send_slot_take(user: User) -> int:
     now = timezone.now().timestamp()
     if cache.add(key, now + interval, timeout=math.ceil(interval)):
         return 0
-    until = cache.get(key)
+    until: float | None = cache.get(key)
     if until is None or until <= now:
         cache.set(key, now + interval, timeout=math.ceil(interval))
         return 0

@@ -104,11 +104,10 @@ def ib_key_activation_start(
     """K1 first step: the password (a wrong one counts towards L3 and answers like the
     login page), the phone (K6), then a challenge of the user's strongest permanent device
     (G2); a user without one goes straight to the number, which must be on record."""
-    check = login_password_check(username=username, password=password, client=client)
-    if not check.accepted:
+    user = login_password_check(username=username, password=password, client=client).user
+    if user is None:
         raise ValidationError(INVALID_CREDENTIALS)
     ib_key_phone_check(platform=platform, os_version=os_version, rooted=rooted)
-    user = check.user
     devices = step_devices(user, ACTION)
     if not devices and not numbers_on_record(user):
         activation_refusal_audit(
@@ -140,12 +139,14 @@ def ib_key_activation_state(*, token: str) -> ActivationState | None:
         return None
     if activation.stage == Stage.ANSWER:
         device = activation.asked_device
-        challenge = (
-            challenge_open_for(device=device, attempt=activation.attempt, purpose=ACTION)
-            if device is not None
-            else None
-        )
-        prompt = device.authenticator.kind_behaviour.prompt(challenge.value) if challenge else ""
+        challenge = None
+        prompt = ""
+        if device is not None:
+            challenge = challenge_open_for(
+                device=device, attempt=activation.attempt, purpose=ACTION
+            )
+            if challenge is not None:
+                prompt = device.authenticator.kind_behaviour.prompt(challenge.value)
         return ActivationState(
             activation=activation,
             devices=step_devices(activation.user, ACTION),
@@ -200,7 +201,7 @@ def ib_key_activation_answer(
     if outcome.locked or outcome.refusal == Refusal.LOCKED:
         _end(activation)
     elif not outcome.accepted and activation.asked_device is not None:
-        _ask_again(activation)
+        _ask_again(activation, activation.asked_device)
     return outcome
 
 
@@ -287,11 +288,11 @@ def _ask(activation: IbKeyActivation, device: SecurityDevice) -> None:
     activation.save(update_fields=["asked_device"])
 
 
-def _ask_again(activation: IbKeyActivation) -> None:
+def _ask_again(activation: IbKeyActivation, device: SecurityDevice) -> None:
     """After a refused answer, a new challenge on the same device, if it may still answer."""
     try:
         with transaction.atomic():
-            _ask(activation, activation.asked_device)
+            _ask(activation, device)
     except ValidationError:
         return
 

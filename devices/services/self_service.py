@@ -17,12 +17,12 @@ from django.db import transaction
 from accounts.client_info import ClientInfo
 from accounts.models import Account, AuditEventType, AuditOutcome, SecurityTeamRequest, User
 from accounts.permissions import Feature, account_permissions
-from accounts.services.addresses import NOT_A_CLIENT, Address, address_check
+from accounts.services.addresses import NOT_A_CLIENT, Address, address_apply, address_check
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
 from accounts.services.security_requests import (
+    NOT_AN_ACCOUNT_USER,
     BankDetails,
-    address_apply,
     bank_instructions_apply,
     email_apply,
 )
@@ -113,13 +113,21 @@ def change_route(*, user: User, action: Action, fresh_factor: FreshFactor | None
 
 
 def _locked_account(user: User) -> Account:
-    account = Account.objects.select_for_update().filter(pk=user.account_id).first()
+    account = None
+    if user.account_id is not None:
+        account = Account.objects.select_for_update().filter(pk=user.account_id).first()
     if account is None:
-        raise PermissionDenied("Only clients' users change these details here.")
+        raise PermissionDenied(NOT_AN_ACCOUNT_USER)
     return account
 
 
-def _queue(user, account, kind, payload, client) -> SecurityTeamRequest:
+def _queue(
+    user: User,
+    account: Account,
+    kind: SecurityTeamRequest.Kind,
+    payload: dict[str, str],
+    client: ClientInfo,
+) -> SecurityTeamRequest:
     """One waiting request per user and kind; the user row lock orders two submissions."""
     User.objects.select_for_update().get(pk=user.pk)
     pending = SecurityTeamRequest.objects.filter(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import Client, User
 from accounts.permissions import Feature, account_permissions
@@ -168,7 +169,7 @@ def redundant_devices(requester: User, authenticator: Authenticator) -> list[Sec
     )
 
 
-def sharing_context(user: User) -> dict:
+def sharing_context(user: User) -> dict[str, Any]:
     """What the Secure Login System page shows about sharing: the entry that fits (H2),
     the user's own share, and who else uses the user's cards."""
     devices = list(_devices_in_use(user))
@@ -210,7 +211,7 @@ def _sharing_allowed(user: User) -> bool:
     return user.account is None or account_permissions(user.account).allows(Feature.DEVICE_SHARING)
 
 
-def _devices_in_use(user: User):
+def _devices_in_use(user: User) -> QuerySet[SecurityDevice]:
     return SecurityDevice.objects.filter(
         user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
     ).select_related("authenticator")

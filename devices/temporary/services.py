@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 import string
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -188,7 +189,7 @@ def online_card_grid(authenticator: Authenticator) -> dict[int, str]:
 
 
 def temporary_devices_end(
-    *, user: User, client: ClientInfo, actor: User | None, detail: dict | None = None
+    *, user: User, client: ClientInfo, actor: User | None, detail: dict[str, Any] | None = None
 ) -> int:
     """T4: the permanent device is back, so the passcode and online card stop at once.
     `detail` says which device came back, for the audit event."""

@@ -45,7 +45,9 @@ def sls_opt_in(*, user: User, client: ClientInfo) -> Account:
 
 def _account_of_primary(user: User) -> Account:
     """The user's account, locked, if `user` is its primary user (O1); else refused."""
-    account = Account.objects.select_for_update().filter(pk=user.account_id).first()
+    account = None
+    if user.account_id is not None:
+        account = Account.objects.select_for_update().filter(pk=user.account_id).first()
     if account is None or account.primary_user_id != user.pk:
         raise PermissionDenied(NOT_PRIMARY)
     return account

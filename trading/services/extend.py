@@ -60,7 +60,7 @@ def trading_session_extend(
     outcome = factor_check(
         user=session.user, answer=own_device, attempt=pending.attempt, client=client
     )
-    if not outcome.accepted or outcome.device.pk != session.device_id:
+    if not outcome.accepted or outcome.device != session.device:
         trading_session_end_if_locked(session=session, client=client)
         raise login_failed()
     pending.delete()

@@ -9,7 +9,7 @@ the failure it counted and audited must stay written (L3)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from accounts.client_info import ClientInfo
 from accounts.services.login import login_password_check, login_succeeded
@@ -33,38 +33,37 @@ from trading.services.sessions import OpenedSession, trading_session_start
 
 
 @dataclass(frozen=True)
-class LoginBegun:
-    """Either a session already (L6), or a pending login and the devices to choose from."""
+class SecondFactorRequired:
+    """The password was right: the login waits for one of `devices` to answer."""
 
-    session: OpenedSession | None = None
-    login_id: str = ""
-    pending: PendingTradingLogin | None = None
-    devices: list[SecurityDevice] = field(default_factory=list)
+    login_id: str
+    pending: PendingTradingLogin
+    devices: list[SecurityDevice]
 
 
-def trading_login_begin(*, username: str, password: str, client: ClientInfo) -> LoginBegun:
-    """The password step. The check runs in its own transaction and is not rolled back by
-    the refusal that follows, so a wrong password is counted (L3) and audited. The
-    throttles count it with the portal's password step, whatever the channel."""
+def trading_login_begin(
+    *, username: str, password: str, client: ClientInfo
+) -> OpenedSession | SecondFactorRequired:
+    """The password step: a session already for an opted-out user (L6), else a pending
+    login and the devices to choose from. The check runs in its own transaction and is not
+    rolled back by the refusal that follows, so a wrong password is counted (L3) and
+    audited. The throttles count it with the portal's password step, whatever the channel."""
     verdict = throttle_attempt(scope="password", client=client, username=username)
     if not verdict.allowed:
         raise Throttled(verdict)
-    check = login_password_check(username=username, password=password, client=client)
-    if not check.accepted:
+    user = login_password_check(username=username, password=password, client=client).user
+    if user is None:
         raise invalid_credentials()
-    user = check.user
     if is_opted_out(user):
         login_succeeded(user=user, client=client)
-        return LoginBegun(
-            session=trading_session_start(
-                user=user, device=None, method=ApprovalMethod.PASSWORD, client=client
-            )
+        return trading_session_start(
+            user=user, device=None, method=ApprovalMethod.PASSWORD, client=client
         )
     devices = step_devices(user, LOGIN)
     if not devices:
         raise no_device()
     login_id, pending = pending_open(user=user)
-    return LoginBegun(login_id=login_id, pending=pending, devices=devices)
+    return SecondFactorRequired(login_id=login_id, pending=pending, devices=devices)
 
 
 def trading_challenge_issue(

@@ -77,11 +77,11 @@ def order_ticket_place(
     """Record an order ticket of the session's account, or refuse one the account may not
     trade (audited either way). Nothing is routed to a market: this is a simulation."""
     user = session.user
-    if user.account_id is None:
+    account = user.account
+    if account is None:
         raise no_account()
     if not 1 <= quantity <= conf.ORDER_MAX_QUANTITY:
         raise ValidationError("The quantity is out of range.", code="quantity_range")
-    account = user.account
     symbol = symbol.upper()
     detail = {
         "account": account.number,

@@ -1,17 +1,21 @@
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.db import models
 
 from accounts.models import User
 
-class DeviceManager(models.Manager[Any]):
-    def devices_for_user(self, user: User, confirmed: bool | None = None) -> Any: ...
+_M = TypeVar("_M", bound=models.Model)
+
+class DeviceManager(models.Manager[_M]):
+    def devices_for_user(
+        self, user: User, confirmed: bool | None = None
+    ) -> models.QuerySet[_M]: ...
 
 class Device(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE)
     name = models.CharField(max_length=64)
     confirmed = models.BooleanField(default=True)
-    objects: ClassVar[DeviceManager]
+    objects: ClassVar[DeviceManager[Self]]
 
     class Meta:
         abstract = True
