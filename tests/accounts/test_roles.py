@@ -41,8 +41,9 @@ def test_migrate_leaves_each_staff_group_with_exactly_its_permissions(name, perm
 
 def test_no_migration_imports_the_portals_live_code():
     """Only what Django's autodetector writes (model managers, field validators and
-    defaults) and the portal's schema operations (`accounts.db`) may be imported; a data migration that imports roles or services would run
-    tomorrow's code against yesterday's schema."""
+    defaults) and the portal's schema operations (`accounts.db`) may be imported; a data
+    migration that imports roles or services would run tomorrow's code against yesterday's
+    schema."""
     root = Path(settings.BASE_DIR)
     offenders = []
     for path in root.glob("*/migrations/*.py"):
