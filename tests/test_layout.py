@@ -1,6 +1,8 @@
-"""Imports run one way (issue 14): `portal` and `trading` at the top, then `withdrawals`
-and `orders`, then `devices`, then `accounts`, which imports no other app of the portal.
-An app may import its own floor and the floors below it, never one above.
+"""Imports run one way (issue 14): `simulators` on a floor of its own at the top (it plays
+the client's cards and phone, and is installed only when SLS_SIMULATORS is on, so nothing
+of the portal may need it), then `portal` and `trading`, then `withdrawals` and `orders`,
+then `devices`, then `accounts`, which imports no other app of the portal. An app may
+import its own floor and the floors below it, never one above.
 
 Every module of the layered apps is read with `ast` (migrations left out: they name other
 apps only as history), imports inside functions and `TYPE_CHECKING` blocks included, so a
@@ -17,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Higher runs above lower; apps on the same floor may import each other.
 LAYERS = {
+    "simulators": 4,
     "portal": 3,
     "trading": 3,
     "withdrawals": 2,

@@ -15,7 +15,7 @@ from accounts.models import AuditEvent, AuditEventType
 from devices.crypto import SecretUnreadable, secret_decrypt
 from devices.models import Authenticator
 from devices.services.inventory import authenticator_assign, authenticator_build, scc_issue
-from devices.simulators.cards import card_grid, card_print
+from simulators.cards import card_grid, card_print
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
