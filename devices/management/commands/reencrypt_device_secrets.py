@@ -7,11 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devices.crypto import SecretUnreadable
-from devices.services.secrets import (
-    BATCH_SIZE,
-    ENCRYPTED_ELSEWHERE,
-    device_secrets_reencrypt,
-)
+from devices.services.secrets import BATCH_SIZE, device_secrets_reencrypt
 
 
 class Command(BaseCommand):
@@ -33,11 +29,8 @@ class Command(BaseCommand):
             counts = device_secrets_reencrypt(batch_size=batch_size)
         except SecretUnreadable as exc:
             raise CommandError(f"{exc} Nothing was re-encrypted.") from exc
-        rows = [f"{counts['authenticators']} authenticators"] + [
-            f"{counts[name]} {name.replace('_', ' ')}" for name in ENCRYPTED_ELSEWHERE
-        ]
+        total = counts.pop("count")
+        tables = " and ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Re-encrypted the secrets of {' and '.join(rows)} ({counts['count']} rows)."
-            )
+            self.style.SUCCESS(f"Re-encrypted the secrets of {tables} ({total} rows).")
         )
