@@ -108,6 +108,22 @@ def test_accounts_imports_no_other_app_of_the_portal():
     assert not found, found
 
 
+def test_nothing_of_the_project_imports_the_simulators():
+    """The simulators are installed only when SLS_SIMULATORS is on, so an import of them
+    from devices or any other package of the project would fail in production. devices
+    reaches them only through its signals and the secrets' registry, which the simulators
+    app joins in its ready()."""
+    packages = (set(LAYERS) | NOT_LAYERED) - {"simulators"}
+    found = [
+        f"{_module_name(path)}:{line} imports {module}"
+        for package in sorted(packages)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for module, line in _imports(path.read_text(encoding="utf-8"))
+        if module.split(".")[0] == "simulators"
+    ]
+    assert not found, found
+
+
 def test_every_app_of_the_project_is_on_a_floor():
     """A new app of the project (its code under the repository) is placed in LAYERS, or
     named as not layered yet: the check cannot miss it by not knowing it."""
@@ -118,7 +134,7 @@ def test_every_app_of_the_project_is_on_a_floor():
         and "site-packages" not in Path(config.path).parts  # a virtualenv inside the tree
     }
     assert ours - NOT_LAYERED <= set(LAYERS), sorted(ours - NOT_LAYERED - set(LAYERS))
-    assert {"accounts", "devices", "withdrawals", "trading", "portal"} <= ours
+    assert {"accounts", "devices", "withdrawals", "trading", "portal", "simulators"} <= ours
 
 
 def test_the_check_sees_an_upward_import_wherever_it_is():
@@ -148,4 +164,7 @@ def test_the_check_sees_an_upward_import_wherever_it_is():
         ("trading", 10),
     ]
     assert upward_imports("trading", source) == []
+    assert upward_imports("portal", "from simulators.cards import card_press\n") == [
+        ("simulators.cards", 1)
+    ]
     assert upward_imports("withdrawals", "import orders.models\nfrom devices import kinds\n") == []
