@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import transaction
 
 from accounts.client_info import SYSTEM
@@ -19,13 +21,7 @@ from devices.services.inventory import (
     scc_issue,
     sms_device_add,
 )
-from devices.simulators.cards import card_print
-from devices.simulators.phone import (
-    app_keep_registration,
-    app_private_key,
-    app_public_pem,
-    phone_install,
-)
+from devices.signals import demo_phone_activated, grid_card_printed
 
 DEMO_PIN = "1234"
 DEMO_MOBILE = "+14155550123"
@@ -98,15 +94,16 @@ def _demo_device_exists(username: str, kind: str, serial: str) -> bool:
 def demo_card_give(
     *, user: User, kind: str, serial: str, otp_mode: str = "", pin: str = DEMO_PIN
 ) -> SecurityDevice:
-    """Make a card of `kind` with a random seed (a grid card is printed for the simulator)
-    and assign it to `user`, as the factory and support would."""
+    """Make a card of `kind` with a random seed (a grid card is printed, which the
+    simulators keep when installed) and assign it to `user`, as the factory and support
+    would."""
     if kind == Kind.SMS:
         return sms_device_add(user=user, phone_number=DEMO_MOBILE, client=SYSTEM)
     if kind == Kind.IB_KEY:
         return _demo_phone(user, pin)
     if kind == Kind.SCC:
         authenticator, grid = scc_issue(serial=serial)
-        card_print(serial=serial, grid=grid)
+        grid_card_printed.send(sender=Authenticator, serial=serial, grid=grid)
     else:
         authenticator = authenticator_build(
             kind=kind, serial=serial, secret=secrets.token_bytes(32), otp_mode=otp_mode
@@ -118,20 +115,24 @@ def demo_card_give(
 
 
 def _demo_phone(user: User, pin: str) -> SecurityDevice:
-    """An iPhone with the IBKR Mobile app activated for `user`, as if K1 had been done."""
-    installation = phone_install(platform="ios", os_version="17.4", rooted=False, biometrics=True)
-    private_key = app_private_key(installation)
-    registration = ib_key_register(
-        user=user,
-        installation_id=installation.installation_id,
-        public_key_pem=app_public_pem(private_key),
-        client=SYSTEM,
+    """IB Key registered for `user` as if K1 had been done on a phone: the key pair and the
+    installation id are made here, as the app would make them, and handed to whoever plays
+    the phone (the simulated iPhone, when the simulators are installed)."""
+    installation_id = secrets.token_hex(16)
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    public_key_pem = (
+        private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
     )
-    app_keep_registration(
-        installation=installation,
+    registration = ib_key_register(
+        user=user, installation_id=installation_id, public_key_pem=public_key_pem, client=SYSTEM
+    )
+    demo_phone_activated.send(
+        sender=SecurityDevice,
+        installation_id=installation_id,
         private_key=private_key,
         registration=registration,
         pin=pin,
-        biometrics=True,
     )
     return registration.device

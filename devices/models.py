@@ -168,18 +168,6 @@ class Challenge(models.Model):
         return self.used_at is None and at < self.expires_at
 
 
-class SimulatedCard(models.Model):
-    """The client's side of a card, for the simulators only: a paper card's printed grid,
-    a one-time-code card's own press counter. Written only when SLS_SIMULATORS is on."""
-
-    serial = models.CharField(max_length=40, unique=True)
-    printed_grid = models.TextField(blank=True, help_text="The printed codes, encrypted.")
-    presses = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"simulated card {self.serial}"
-
-
 class PushRequest(models.Model):
     """An IB Key push notification for one login attempt (K2), decided on the phone with
     number matching and signed by the app's private key."""
@@ -291,50 +279,6 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.to}"
-
-
-class PhoneAppInstallation(models.Model):
-    """The IB Key app on one simulated phone, for the simulators only. It holds what the
-    app holds: its private key, its PIN (hashed, checked on the phone) and its accounts."""
-
-    class Platform(models.TextChoices):
-        IOS = "ios", "iOS"
-        ANDROID = "android", "Android"
-
-    installation_id = models.CharField(max_length=64, unique=True)
-    platform = models.CharField(max_length=10, choices=Platform.choices)
-    os_version = models.CharField(max_length=10)
-    rooted = models.BooleanField(default=False)
-    biometrics = models.BooleanField(default=False)
-    private_key = models.TextField(blank=True, help_text="PEM, encrypted.")
-    pin_hash = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.get_platform_display()} {self.os_version} ({self.installation_id[:8]})"
-
-
-class PhoneAppAccount(models.Model):
-    """One user registered in an app installation (K3 "Add user"), with the secret the
-    app received for the offline challenge/response."""
-
-    installation = models.ForeignKey(
-        PhoneAppInstallation, on_delete=models.CASCADE, related_name="accounts"
-    )
-    username = models.CharField(max_length=64)
-    serial = models.CharField(max_length=40)
-    ocra_suite = models.CharField(max_length=64)
-    ocra_secret = models.TextField(help_text="Encrypted.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["installation", "username"], name="one_account_per_user"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.username} on {self.installation}"
 
 
 class DeviceOrder(models.Model):

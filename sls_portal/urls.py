@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
@@ -10,12 +11,21 @@ admin.site.site_header = "SLS Portal support desk"
 admin.site.site_title = "SLS Portal support"
 admin.site.index_title = "Support desk"
 
+# The simulators' pages exist only where their app is installed (SLS_SIMULATORS on).
+simulator_urls = (
+    [
+        path("simulators/phone/", include("simulators.phone_urls")),
+        path("simulators/", include("simulators.urls")),
+    ]
+    if apps.is_installed("simulators")
+    else []
+)
+
 urlpatterns = [
     path("admin/login/", admin_login_redirect),
     path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
-    path("simulators/phone/", include("devices.simulators.phone_urls")),
-    path("simulators/", include("devices.simulators.urls")),
+    *simulator_urls,
     path("api/trading/", include("trading.urls")),
     path("enrol/", include("devices.enrolment.urls")),
     path("settings/secure-login/share/", include("devices.sharing.urls")),

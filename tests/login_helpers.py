@@ -13,7 +13,7 @@ from accounts.models import AuditEvent, User
 from devices.assurance import Action
 from devices.flows.device_step import Answer, step_answer
 from devices.models import SecurityDevice
-from devices.simulators.cards import card_press, card_read_cells, card_respond
+from simulators.cards import card_press, card_read_cells, card_respond
 from tests.factories import DEFAULT_PIN
 
 

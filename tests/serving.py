@@ -48,6 +48,9 @@ def server_env() -> dict[str, str]:
         "DEVICE_CELL_HMAC_KEY": settings.DEVICE_CELL_HMAC_KEY,
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DEBUG": "false",
+        # The test settings turn the simulators on in this process's environment, which
+        # the servers inherit; the production settings refuse them, as `make serve` has none.
+        "SLS_SIMULATORS": "false",
     }
 
 

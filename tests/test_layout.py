@@ -1,6 +1,8 @@
-"""Imports run one way (issue 14): `portal` and `trading` at the top, then `withdrawals`
-and `orders`, then `devices`, then `accounts`, which imports no other app of the portal.
-An app may import its own floor and the floors below it, never one above.
+"""Imports run one way (issue 14): `simulators` on a floor of its own at the top (it plays
+the client's cards and phone, and is installed only when SLS_SIMULATORS is on, so nothing
+of the portal may need it), then `portal` and `trading`, then `withdrawals` and `orders`,
+then `devices`, then `accounts`, which imports no other app of the portal. An app may
+import its own floor and the floors below it, never one above.
 
 Every module of the layered apps is read with `ast` (migrations left out: they name other
 apps only as history), imports inside functions and `TYPE_CHECKING` blocks included, so a
@@ -17,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Higher runs above lower; apps on the same floor may import each other.
 LAYERS = {
+    "simulators": 4,
     "portal": 3,
     "trading": 3,
     "withdrawals": 2,
@@ -105,6 +108,22 @@ def test_accounts_imports_no_other_app_of_the_portal():
     assert not found, found
 
 
+def test_nothing_of_the_project_imports_the_simulators():
+    """The simulators are installed only when SLS_SIMULATORS is on, so an import of them
+    from devices or any other package of the project would fail in production. devices
+    reaches them only through its signals and the secrets' registry, which the simulators
+    app joins in its ready()."""
+    packages = (set(LAYERS) | NOT_LAYERED) - {"simulators"}
+    found = [
+        f"{_module_name(path)}:{line} imports {module}"
+        for package in sorted(packages)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for module, line in _imports(path.read_text(encoding="utf-8"))
+        if module.split(".")[0] == "simulators"
+    ]
+    assert not found, found
+
+
 def test_every_app_of_the_project_is_on_a_floor():
     """A new app of the project (its code under the repository) is placed in LAYERS, or
     named as not layered yet: the check cannot miss it by not knowing it."""
@@ -115,7 +134,7 @@ def test_every_app_of_the_project_is_on_a_floor():
         and "site-packages" not in Path(config.path).parts  # a virtualenv inside the tree
     }
     assert ours - NOT_LAYERED <= set(LAYERS), sorted(ours - NOT_LAYERED - set(LAYERS))
-    assert {"accounts", "devices", "withdrawals", "trading", "portal"} <= ours
+    assert {"accounts", "devices", "withdrawals", "trading", "portal", "simulators"} <= ours
 
 
 def test_the_check_sees_an_upward_import_wherever_it_is():
@@ -145,4 +164,7 @@ def test_the_check_sees_an_upward_import_wherever_it_is():
         ("trading", 10),
     ]
     assert upward_imports("trading", source) == []
+    assert upward_imports("portal", "from simulators.cards import card_press\n") == [
+        ("simulators.cards", 1)
+    ]
     assert upward_imports("withdrawals", "import orders.models\nfrom devices import kinds\n") == []

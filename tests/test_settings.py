@@ -144,6 +144,44 @@ def test_production_uses_argon2_and_no_simulators():
     ]
 
 
+def test_production_refuses_the_simulators():
+    result = run_manage("check", **PRODUCTION, SLS_SIMULATORS="true")
+
+    assert result.returncode != 0
+    assert "SLS_SIMULATORS must be off in production." in result.stderr
+
+
+def test_production_installs_no_simulators_and_migrates_none_of_their_tables():
+    """The simulators' app is absent, so no migration of theirs is planned, and devices
+    0009 drops the tables its earlier migrations made for them: a production database holds
+    nothing of the simulators. Their URLs are not there either."""
+    script = """
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import NoReverseMatch, reverse
+
+print(apps.is_installed("simulators"))
+executor = MigrationExecutor(connection)
+plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+print(sorted({migration.app_label for migration, _ in plan}))
+call_command("migrate", verbosity=0)
+print([t for t in connection.introspection.table_names() if "simulat" in t or "phoneapp" in t])
+try:
+    print(reverse("simulators:index"))
+except NoReverseMatch:
+    print("no such URL")
+"""
+
+    installed, apps_migrated, tables, simulator_urls = production_shell(script)
+
+    assert installed == "False"
+    assert "devices" in apps_migrated and "simulators" not in apps_migrated
+    assert tables == "[]"
+    assert simulator_urls == "no such URL"
+
+
 def test_database_url_selects_the_database():
     result = run_manage(
         "shell",

@@ -113,15 +113,14 @@ def ib_key_invitation_context(request: HttpRequest) -> dict[str, dict[str, objec
     kinds = [device.authenticator.kind_behaviour for device in active_devices(user)]
     if not any(kind.until_ib_key for kind in kinds) or any(kind.uses_push for kind in kinds):
         return {}
-    query = urlencode({"username": user.username})
-    activation_url = request.build_absolute_uri(f"{reverse('phone:activate')}?{query}")
-    return {
-        "ib_key_invitation": {
-            "activation_url": activation_url,
-            "qr_svg": _qr_svg(activation_url),
-            "simulators": settings.SLS_SIMULATORS,
-        }
-    }
+    invitation: dict[str, object] = {"simulators": settings.SLS_SIMULATORS}
+    if settings.SLS_SIMULATORS:
+        # The simulated phone's activation page, whose URL exists only where the
+        # simulators are installed: a real phone scans nothing of ours.
+        query = urlencode({"username": user.username})
+        activation_url = request.build_absolute_uri(f"{reverse('phone:activate')}?{query}")
+        invitation.update(activation_url=activation_url, qr_svg=_qr_svg(activation_url))
+    return {"ib_key_invitation": invitation}
 
 
 def _pending_applicant(request: HttpRequest, flow: LoginFlow) -> User | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
+from dataclasses import dataclass
 
 from django.db import models, transaction
 
@@ -10,9 +11,31 @@ from accounts.client_info import SYSTEM
 from accounts.models import AuditEventType, AuditOutcome
 from accounts.services.audit import audit_record
 from devices.crypto import SecretUnreadable, secret_reencrypt
-from devices.models import Authenticator, SimulatedCard
+from devices.models import Authenticator
 
 BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class EncryptedColumns:
+    """Columns of another app's model encrypted under DEVICE_SECRET_KEYS, which a rotation
+    must move too. The model has a `serial` column, which names a row no key opens."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+
+# Filled by the apps above devices from their ready(), keyed by the name their count has in
+# the audit event: devices cannot import them, yet the old key may only go once every
+# secret under it has moved.
+ENCRYPTED_ELSEWHERE: dict[str, EncryptedColumns] = {}
+
+
+def encrypted_columns_register(
+    name: str, *, model: type[models.Model], fields: tuple[str, ...]
+) -> None:
+    """Have `reencrypt_device_secrets` move `fields` of `model` too, counted as `name`."""
+    ENCRYPTED_ELSEWHERE[name] = EncryptedColumns(model=model, fields=fields)
 
 
 @transaction.atomic
@@ -23,21 +46,20 @@ def device_secrets_reencrypt(*, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     Rows are locked as they are read, so a PIN set or a card printed meanwhile waits
     rather than being overwritten with its earlier value.
     """
-    authenticators = _reencrypt_rows(
-        Authenticator.objects.order_by("pk"),
-        fields=("secret", "pin"),
-        batch_size=batch_size,
-    )
-    simulated_cards = _reencrypt_rows(
-        SimulatedCard.objects.order_by("pk"),
-        fields=("printed_grid",),
-        batch_size=batch_size,
-    )
     counts = {
-        "count": authenticators + simulated_cards,
-        "authenticators": authenticators,
-        "simulated_cards": simulated_cards,
+        "authenticators": _reencrypt_rows(
+            Authenticator.objects.order_by("pk"),
+            fields=("secret", "pin"),
+            batch_size=batch_size,
+        )
     }
+    for name, columns in ENCRYPTED_ELSEWHERE.items():
+        counts[name] = _reencrypt_rows(
+            columns.model._default_manager.order_by("pk"),
+            fields=columns.fields,
+            batch_size=batch_size,
+        )
+    counts = {"count": sum(counts.values()), **counts}
     audit_record(
         event_type=AuditEventType.DEVICE_SECRETS_REENCRYPTED,
         outcome=AuditOutcome.SUCCESS,

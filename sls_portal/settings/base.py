@@ -29,6 +29,12 @@ INSTALLED_APPS = [
     "trading",
     "portal",
 ]
+# Device simulators (keypad, cards, phone, inbox) stand in for what a client holds. They
+# are an app of their own, installed only when on, so that a database migrated without
+# them (production) has none of their tables.
+SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
+if SLS_SIMULATORS:
+    INSTALLED_APPS.append("simulators")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -150,8 +156,6 @@ DEVICE_SECRET_KEYS = env_list("DEVICE_SECRET_KEYS")
 # print a card.
 DEVICE_CELL_HMAC_KEY = env_str("DEVICE_CELL_HMAC_KEY", "")
 
-# Device simulators (keypad, cards, phone, inbox) stand in for what a client holds.
-SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
 # Overrides of the throttles' defaults (accounts/conf.py THROTTLE_LIMITS), e.g. for a load
 # test whose clients all come from one address: `password_ip=1000/300`.
 SLS_THROTTLE_LIMITS = env_limits("SLS_THROTTLE_LIMITS")

@@ -4,7 +4,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from sls_portal.settings.base import *  # noqa: F403
-from sls_portal.settings.base import DEBUG, DEVICE_CELL_HMAC_KEY, DEVICE_SECRET_KEYS, SECRET_KEY
+from sls_portal.settings.base import (
+    DEBUG,
+    DEVICE_CELL_HMAC_KEY,
+    DEVICE_SECRET_KEYS,
+    SECRET_KEY,
+    SLS_SIMULATORS,
+)
 from sls_portal.settings.env import env_bool, env_list, env_str
 
 if DEBUG:
@@ -14,7 +20,10 @@ if len(SECRET_KEY) < 50:
 if not DEVICE_SECRET_KEYS or not DEVICE_CELL_HMAC_KEY:
     raise ImproperlyConfigured("Set DEVICE_SECRET_KEYS and DEVICE_CELL_HMAC_KEY.")
 
-SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
+# The device simulators play the client's cards and phone: not part of a deployment, so
+# neither their app nor their tables are ever there (base.py installs them only when on).
+if SLS_SIMULATORS:
+    raise ImproperlyConfigured("SLS_SIMULATORS must be off in production.")
 
 # G7: codes never reach a log. The console and file gateways write every text message, its
 # code included, to standard output or a file; they are refused here unless asked for by

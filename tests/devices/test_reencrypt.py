@@ -14,8 +14,9 @@ from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from devices.crypto import SecretUnreadable, secret_decrypt
 from devices.models import Authenticator
+from devices.services import secrets
 from devices.services.inventory import authenticator_assign, authenticator_build, scc_issue
-from devices.simulators.cards import card_grid, card_print
+from simulators.cards import card_grid, card_print
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,21 @@ def test_D4_secrets_pins_and_grids_survive_retiring_the_old_key():
         assert card_grid(serial="SCC-R") == grid
     event = AuditEvent.objects.get(event_type=AuditEventType.DEVICE_SECRETS_REENCRYPTED)
     assert event.detail == {"count": 4, "authenticators": 3, "simulated_cards": 1}
+
+
+def test_D4_without_the_simulators_only_the_authenticators_move(monkeypatch):
+    """Production has no simulators app, so nothing but devices' own columns is registered."""
+    monkeypatch.setattr(secrets, "ENCRYPTED_ELSEWHERE", {})
+    with override_settings(DEVICE_SECRET_KEYS=[KEY_A]):
+        stock(2)
+
+    out = io.StringIO()
+    with override_settings(DEVICE_SECRET_KEYS=[KEY_B, KEY_A]):
+        call_command("reencrypt_device_secrets", stdout=out)
+
+    assert "Re-encrypted the secrets of 2 authenticators (2 rows)." in out.getvalue()
+    event = AuditEvent.objects.get(event_type=AuditEventType.DEVICE_SECRETS_REENCRYPTED)
+    assert event.detail == {"count": 2, "authenticators": 2}
 
 
 def test_D4_reencryption_reads_and_writes_in_batches_not_per_row(django_assert_max_num_queries):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from accounts import conf
 from accounts.models import AuditEvent, AuditEventType
 from tests.devices.sharing.helpers import logged_in, owner_step
-from tests.devices.test_phone_simulator import APP_PIN, install, send_code
 from tests.factories import UserFactory
 from tests.login_helpers import post_login
+from tests.simulators.test_phone import APP_PIN, install, send_code
 
 pytestmark = pytest.mark.django_db
 

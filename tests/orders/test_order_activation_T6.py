@@ -11,7 +11,7 @@ from devices.crypto import secret_decrypt
 from devices.models import Authenticator, DeviceOrder
 from devices.ocra import ocra_response
 from devices.selectors import active_devices
-from devices.simulators.cards import card_respond
+from simulators.cards import card_respond
 from tests.factories import DEFAULT_PIN
 from tests.orders.helpers import NEW_PIN, place
 

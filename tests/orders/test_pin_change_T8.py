@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
-from devices.simulators.cards import CardError, card_respond
+from simulators.cards import CardError, card_respond
 from tests.factories import DEFAULT_PASSWORD, DEFAULT_PIN, UserFactory
 from tests.login_helpers import card_answer, full_login, is_logged_in
 

@@ -13,8 +13,8 @@ from accounts.models import AuditEvent, AuditEventType
 from devices.gateways.locmem import sent
 from devices.models import IbKeyActivation, SecurityDevice
 from tests.devices.ib_key.app import shown_challenge
-from tests.devices.test_phone_simulator import APP_PIN, app_url, install
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.simulators.test_phone import APP_PIN, app_url, install
 
 pytestmark = pytest.mark.django_db
 

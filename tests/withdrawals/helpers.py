@@ -9,8 +9,9 @@ from decimal import Decimal
 from accounts.client_info import SYSTEM
 from accounts.models import User
 from devices.gateways.locmem import sent
-from devices.models import Challenge, PhoneAppAccount, SecurityDevice
-from devices.simulators.phone import app_authenticate
+from devices.models import Challenge, SecurityDevice
+from simulators.models import PhoneAppAccount
+from simulators.phone import app_authenticate
 from tests.factories import DEFAULT_PIN
 from tests.login_helpers import card_answer
 from withdrawals.models import Withdrawal, WithdrawalIntent

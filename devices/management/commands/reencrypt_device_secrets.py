@@ -12,8 +12,9 @@ from devices.services.secrets import BATCH_SIZE, device_secrets_reencrypt
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every device secret, card PIN and simulated card grid under the first "
-        "key of DEVICE_SECRET_KEYS, in one transaction."
+        "Re-encrypt every device secret and card PIN (and the simulated cards' grids where "
+        "the simulators are installed) under the first key of DEVICE_SECRET_KEYS, in one "
+        "transaction."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,9 +29,8 @@ class Command(BaseCommand):
             counts = device_secrets_reencrypt(batch_size=batch_size)
         except SecretUnreadable as exc:
             raise CommandError(f"{exc} Nothing was re-encrypted.") from exc
+        total = counts.pop("count")
+        tables = " and ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Re-encrypted the secrets of {counts['authenticators']} authenticators "
-                f"and {counts['simulated_cards']} simulated cards ({counts['count']} rows)."
-            )
+            self.style.SUCCESS(f"Re-encrypted the secrets of {tables} ({total} rows).")
         )

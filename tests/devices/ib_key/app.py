@@ -15,9 +15,10 @@ from accounts.models import User
 from devices.assurance import Action
 from devices.gateways.locmem import sent
 from devices.ib_key.services import IbKeyRegistration, approval_message, ib_key_register
-from devices.models import Challenge, IbKeyActivation, PhoneAppAccount, SecurityDevice
+from devices.models import Challenge, IbKeyActivation, SecurityDevice
 from devices.services.challenges import challenge_open_for
-from devices.simulators.phone import app_authenticate
+from simulators.models import PhoneAppAccount
+from simulators.phone import app_authenticate
 from tests.login_helpers import card_answer
 
 

@@ -28,7 +28,7 @@ from devices.ib_key.activation import (
 )
 from devices.models import Authenticator, IbKeyActivation, SecurityDevice
 from devices.services.on_record import numbers_on_record
-from devices.simulators.phone import app_activate, phone_install
+from simulators.phone import app_activate, phone_install
 from tests.devices.ib_key.app import device_response, shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_device
 from tests.login_helpers import post_login

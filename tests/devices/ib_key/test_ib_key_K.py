@@ -31,15 +31,10 @@ from devices.ib_key.push import (
     push_pending_for_installation,
 )
 from devices.ib_key.services import approval_message
-from devices.models import (
-    Authenticator,
-    PhoneAppAccount,
-    PhoneAppInstallation,
-    PushRequest,
-    SecurityDevice,
-)
+from devices.models import Authenticator, PushRequest, SecurityDevice
 from devices.ocra import ocra_response
-from devices.simulators.phone import (
+from simulators.models import PhoneAppAccount, PhoneAppInstallation
+from simulators.phone import (
     AppError,
     app_activate,
     app_authenticate,

@@ -20,16 +20,17 @@ from accounts.throttling import Verdict
 from devices.forms import SecondFactorForm
 from devices.ib_key.activation import ActivationState, ib_key_activation_state
 from devices.ib_key.push import push_pending_for_installation
-from devices.models import OutboundMessage, PhoneAppInstallation, PushRequest
-from devices.simulators.cards import require_simulators
-from devices.simulators.phone import (
+from devices.models import OutboundMessage, PushRequest
+from simulators.cards import require_simulators
+from simulators.models import PhoneAppInstallation
+from simulators.phone import (
     AppError,
     app_authenticate,
     inbox_messages,
     phone_install,
     push_answer,
 )
-from devices.simulators.phone_forms import (
+from simulators.phone_forms import (
     ActivationFinishForm,
     ActivationNumberForm,
     ActivationStartForm,

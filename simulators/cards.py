@@ -15,8 +15,9 @@ from django.http import Http404
 
 from devices.crypto import secret_decrypt, secret_encrypt
 from devices.kinds.one_time_code import TOTP_STEP_SECONDS
-from devices.models import Authenticator, SimulatedCard
+from devices.models import Authenticator
 from devices.ocra import ocra_response, ocra_uses_pin
+from simulators.models import SimulatedCard
 
 
 class CardError(Exception):

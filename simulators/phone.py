@@ -18,8 +18,9 @@ from devices.crypto import secret_decrypt, secret_encrypt
 from devices.ib_key.activation import ib_key_activation_finish
 from devices.ib_key.push import Decision, push_decide
 from devices.ib_key.services import IbKeyRegistration, approval_message
-from devices.models import OutboundMessage, PhoneAppAccount, PhoneAppInstallation, PushRequest
+from devices.models import OutboundMessage, PushRequest
 from devices.ocra import ocra_response
+from simulators.models import PhoneAppAccount, PhoneAppInstallation
 
 
 class AppError(Exception):

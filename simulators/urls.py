@@ -1,6 +1,6 @@
 from django.urls import path
 
-from devices.simulators import views
+from simulators import views
 
 app_name = "simulators"
 

@@ -24,15 +24,15 @@ from devices.ib_key.activation import (
     ib_key_activation_number,
     ib_key_activation_start,
 )
-from devices.simulators.cards import require_simulators
-from devices.simulators.phone import AppError, app_activate
-from devices.simulators.phone_forms import (
+from simulators.cards import require_simulators
+from simulators.phone import AppError, app_activate
+from simulators.phone_forms import (
     ActivationDeviceForm,
     ActivationFinishForm,
     ActivationNumberForm,
     ActivationStartForm,
 )
-from devices.simulators.phone_views import (
+from simulators.phone_views import (
     app_page,
     installation_get,
     message_of,

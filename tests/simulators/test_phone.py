@@ -17,8 +17,9 @@ from devices.flows.device_step import step_devices
 from devices.gateways import sms_send, voice_call
 from devices.gateways.locmem import sent
 from devices.ib_key.push import push_create
-from devices.models import PhoneAppInstallation, PushRequest, SecurityDevice
+from devices.models import PushRequest, SecurityDevice
 from devices.ocra import ocra_response
+from simulators.models import PhoneAppInstallation
 from tests.devices.ib_key.app import device_response, shown_challenge
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import push_login_verify

@@ -8,16 +8,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from devices.models import Authenticator, SimulatedCard
-from devices.simulators.cards import (
+from devices.models import Authenticator
+from devices.temporary.online_card_image import GRID_COLUMNS
+from simulators.cards import (
     CardError,
     card_grid,
     card_press,
     card_respond,
     require_simulators,
 )
-from devices.simulators.forms import KeypadForm, TokenForm
-from devices.temporary.online_card_image import GRID_COLUMNS
+from simulators.forms import KeypadForm, TokenForm
+from simulators.models import SimulatedCard
 
 
 @require_http_methods(["GET"])

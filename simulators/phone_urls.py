@@ -1,7 +1,7 @@
 from django.urls import path
 
-from devices.simulators import phone_activation_views as activation
-from devices.simulators import phone_views as views
+from simulators import phone_activation_views as activation
+from simulators import phone_views as views
 
 app_name = "phone"
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devices.kinds import KINDS, kind_for
 from devices.models import Authenticator
-from devices.simulators.cards import (
+from simulators.cards import (
     CardError,
     card_press,
     card_read_cells,

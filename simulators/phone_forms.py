@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from devices.models import PhoneAppAccount, PhoneAppInstallation
+from simulators.models import PhoneAppAccount, PhoneAppInstallation
 
 # K1: 4 to 6 characters, letters, digits and special characters (printable ASCII, no space).
 APP_PIN = re.compile(r"[!-~]{4,6}")

@@ -1,0 +1,42 @@
+"""The simulators' side of what devices announces (devices/signals.py): the paper of a
+printed card and the phone of the demo's IB Key user, kept as the client would keep them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from devices.ib_key.services import IbKeyRegistration
+from simulators.cards import card_print
+from simulators.models import PhoneAppInstallation
+from simulators.phone import app_keep_registration
+
+
+def printed_card_keep(sender: object, *, serial: str, grid: dict[int, str], **kwargs: Any) -> None:
+    card_print(serial=serial, grid=grid)
+
+
+def demo_phone_keep(
+    sender: object,
+    *,
+    installation_id: str,
+    private_key: ec.EllipticCurvePrivateKey,
+    registration: IbKeyRegistration,
+    pin: str,
+    **kwargs: Any,
+) -> None:
+    """The demo's phone is an iPhone with biometrics on, the app activated with `pin`."""
+    installation = PhoneAppInstallation.objects.create(
+        installation_id=installation_id,
+        platform=PhoneAppInstallation.Platform.IOS,
+        os_version="17.4",
+        biometrics=True,
+    )
+    app_keep_registration(
+        installation=installation,
+        private_key=private_key,
+        registration=registration,
+        pin=pin,
+        biometrics=True,
+    )
