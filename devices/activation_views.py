@@ -20,7 +20,7 @@ from accounts.throttle_views import throttled_page
 from devices.decorators import verified_login_required
 from devices.flows.device_step import Refusal
 from devices.forms import ChallengeAnswerForm, response_field, row_id_field
-from devices.pin_views import LOCKED
+from devices.pin.views import LOCKED
 from devices.services.order_activation import (
     WRONG_RESPONSE,
     device_order_activate_by_holder,

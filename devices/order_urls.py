@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from devices import activation_views, order_views, pin_views
+from devices import activation_views, order_views
 
 app_name = "dsc_plus"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("order/summary/", order_views.order_summary_view, name="summary"),
     path("order/confirmation/", order_views.order_confirmation_view, name="confirmation"),
     path("activate/", activation_views.order_activate_view, name="activate"),
-    path("change-pin/", pin_views.pin_change_view, name="pin_change"),
+    # The PIN change (T8) is device logic, under this namespace ("dsc_plus:pin_change").
+    path("", include("devices.pin.urls")),
 ]

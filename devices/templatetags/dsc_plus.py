@@ -4,7 +4,7 @@ order one (or why not), and the PIN change for a card that has a PIN."""
 from django import template
 
 from devices.order_selectors import dsc_plus_eligibility, open_order
-from devices.services.pin import pin_card_devices
+from devices.pin.services import pin_card_devices
 
 register = template.Library()
 
