@@ -7,10 +7,7 @@ class DevicesConfig(AppConfig):
     verbose_name = "Security devices"
 
     def ready(self) -> None:
-        from devices import (
-            checks,  # noqa: F401  (registers the system checks)
-            order_receivers,  # noqa: F401
-        )
+        from devices import checks  # noqa: F401  (registers the system checks)
         from devices.roles import compliance_role_sync
 
         post_migrate.connect(compliance_role_sync, sender=self)

@@ -16,7 +16,7 @@ from devices.flows.device_step import step_devices
 from devices.models import Authenticator, DeviceOrder
 from devices.services.fresh_factor import FreshFactor
 from devices.services.inventory import authenticator_build
-from devices.services.orders import device_order_place
+from orders.services.orders import device_order_place
 from tests.factories import UserFactory
 
 RICH = Decimal("1500000.00")

@@ -78,7 +78,7 @@ def _failing_hold(**kwargs) -> int:
 def test_T7_a_report_whose_hold_fails_is_rolled_back(order, support_agent, monkeypatch):
     """The deposit is kept in the report's own transaction: a report cannot commit while
     its deposit stays held."""
-    monkeypatch.setattr("devices.order_receivers.hold_keep", _failing_hold)
+    monkeypatch.setattr("orders.receivers.hold_keep", _failing_hold)
     with pytest.raises(DatabaseError):
         device_report(
             authenticator=order.authenticator, state="lost", agent=support_agent, client=SYSTEM
@@ -89,7 +89,7 @@ def test_T7_a_report_whose_hold_fails_is_rolled_back(order, support_agent, monke
 
 
 def test_T7_a_return_whose_release_fails_is_rolled_back(order, support_agent, monkeypatch):
-    monkeypatch.setattr("devices.order_receivers.hold_release", _failing_hold)
+    monkeypatch.setattr("orders.receivers.hold_release", _failing_hold)
     with pytest.raises(DatabaseError):
         device_return_record(authenticator=order.authenticator, agent=support_agent, client=SYSTEM)
     order.authenticator.refresh_from_db()

@@ -16,7 +16,7 @@ from accounts.models import (
     SecurityTeamRequest,
 )
 from devices.models import Authenticator, DeviceOrder
-from devices.order_views import WIZARD_KEY
+from orders.views import WIZARD_KEY
 from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from devices.services.holds import hold_keep, hold_release
 from devices.signals import device_reported, device_returned
+from orders.services.holds import hold_keep, hold_release
 
 
 @receiver(device_reported, dispatch_uid="orders.hold_keep")
