@@ -20,8 +20,8 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from accounts.dates import day_text, moment_text
 from accounts.services.notices import notice_send
-from devices.models import DeviceOrder
 from orders.delivery import APPROACHING_NOTICE_BEFORE, IMMINENT_NOTICE_BEFORE
+from orders.models import DeviceOrder
 from orders.services.orders import device_order_activate
 
 APPROACHING = (

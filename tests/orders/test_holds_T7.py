@@ -8,8 +8,8 @@ from django.db import DatabaseError
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
-from devices.models import DeviceOrder
 from devices.temporary.services import device_report, device_return_record
+from orders.models import DeviceOrder
 from tests.orders.helpers import place
 
 pytestmark = pytest.mark.django_db

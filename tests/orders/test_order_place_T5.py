@@ -18,8 +18,9 @@ from accounts.models import AuditEvent, AuditEventType
 from accounts.services.addresses import Address
 from devices.assurance import Action
 from devices.crypto import secret_decrypt
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
+from devices.models import Authenticator, SecurityDevice
 from devices.temporary.services import device_report, online_card_issue, passcode_issue
+from orders.models import DeviceOrder
 from orders.selectors import ONLINE_CARD_FIRST, dsc_plus_eligibility
 from orders.services.orders import (
     ADDRESS_INCOMPLETE,

@@ -15,7 +15,8 @@ from accounts.models import (
     LoginFailure,
     SecurityTeamRequest,
 )
-from devices.models import Authenticator, DeviceOrder
+from devices.models import Authenticator
+from orders.models import DeviceOrder
 from orders.views import WIZARD_KEY
 from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
