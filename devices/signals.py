@@ -1,10 +1,24 @@
-"""What devices announces to the apps above it, so that it never imports them: the device
-simulators (the `simulators` app, installed only when SLS_SIMULATORS is on) listen, and
-where nobody listens, as in production, nothing happens."""
+"""What devices announces to the apps above it, so that imports still run one way: orders
+keeps or releases a card's deposit, and the device simulators (the `simulators` app,
+installed only when SLS_SIMULATORS is on) keep the client's side of a card or phone. Where
+nobody listens, as the simulators in production, nothing happens.
+
+Each is sent with `send`, inside the transaction of the change it tells of: a receiver's
+writes commit or roll back with the change, and an exception it raises rolls the change
+back and reaches the caller."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
+
+# Sent by `devices.temporary.services.device_report` with authenticator, state ("lost" or
+# "damaged"), actor (the support agent) and client, once the change is made and with the
+# card's row locked. Orders keeps the card's deposit (T7).
+device_reported = Signal()
+
+# Sent by `devices.temporary.services.device_return_record` with authenticator, actor and
+# client, when a card comes back. Orders releases the card's deposit (T7).
+device_returned = Signal()
 
 # A paper grid card came out of the printer, with `serial` and `grid` ({index: code}): the
 # one moment its codes exist in clear, as the server keeps only their HMACs. Whoever stands

@@ -31,7 +31,7 @@ urlpatterns = [
     path("settings/secure-login/share/", include("devices.sharing.urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("portal.settings_urls")),
-    path("settings/secure-login/dsc-plus/", include("devices.order_urls")),
+    path("settings/secure-login/dsc-plus/", include("orders.urls")),
     path("withdrawals/", include("withdrawals.urls")),
     path("", include("devices.urls")),
     path("", include("portal.urls")),

@@ -2,7 +2,8 @@
 the client's cards and phone, and is installed only when SLS_SIMULATORS is on, so nothing
 of the portal may need it), then `portal` and `trading`, then `withdrawals` and `orders`,
 then `devices`, then `accounts`, which imports no other app of the portal. An app may
-import its own floor and the floors below it, never one above.
+import its own floor and the floors below it, never one above; `withdrawals` and `orders`
+share a floor but import neither the other.
 
 Every module of the layered apps is read with `ast` (migrations left out: they name other
 apps only as history), imports inside functions and `TYPE_CHECKING` blocks included, so a
@@ -27,6 +28,9 @@ LAYERS = {
     "devices": 1,
     "accounts": 0,
 }
+# Apps on one floor that still import neither the other: money withdrawn and cards shipped
+# share no rule, and each builds on devices alone, so a change to one never reaches the other.
+APART = frozenset({frozenset({"withdrawals", "orders"})})
 # Project packages not placed on a floor yet: imports of them are not checked.
 NOT_LAYERED = frozenset({"bench", "sls_portal"})
 
@@ -63,6 +67,15 @@ def upward_imports(app: str, source: str) -> list[tuple[str, int]]:
     ]
 
 
+def sideways_imports(app: str, source: str) -> list[tuple[str, int]]:
+    """The imports in `source`, a module of `app`, of an app it is kept apart from."""
+    return [
+        (module, line)
+        for module, line in _imports(source)
+        if frozenset({app, module.split(".")[0]}) in APART
+    ]
+
+
 def _modules() -> list[tuple[str, Path]]:
     modules = []
     for app in LAYERS:
@@ -87,6 +100,15 @@ def test_no_import_runs_up_a_floor():
         if (where, what) not in NOT_YET_LAYERED
     )
     assert not new, "Imports that run up the layers:\n" + "\n".join(new)
+
+
+def test_apps_kept_apart_import_neither_the_other():
+    found = sorted(
+        f"{_module_name(path)}:{line} imports {module}"
+        for app, path in _modules()
+        for module, line in sideways_imports(app, path.read_text(encoding="utf-8"))
+    )
+    assert not found, "Imports between apps kept apart:\n" + "\n".join(found)
 
 
 def test_not_yet_layered_only_shrinks():
@@ -134,7 +156,8 @@ def test_every_app_of_the_project_is_on_a_floor():
         and "site-packages" not in Path(config.path).parts  # a virtualenv inside the tree
     }
     assert ours - NOT_LAYERED <= set(LAYERS), sorted(ours - NOT_LAYERED - set(LAYERS))
-    assert {"accounts", "devices", "withdrawals", "trading", "portal", "simulators"} <= ours
+    expected = {"accounts", "devices", "orders", "withdrawals", "trading", "portal", "simulators"}
+    assert expected <= ours
 
 
 def test_the_check_sees_an_upward_import_wherever_it_is():
@@ -168,3 +191,10 @@ def test_the_check_sees_an_upward_import_wherever_it_is():
         ("simulators.cards", 1)
     ]
     assert upward_imports("withdrawals", "import orders.models\nfrom devices import kinds\n") == []
+    assert sideways_imports("withdrawals", "import orders.models\nfrom devices import kinds\n") == [
+        ("orders.models", 1)
+    ]
+    assert sideways_imports("orders", "from withdrawals.selectors import limits\n") == [
+        ("withdrawals.selectors", 1)
+    ]
+    assert sideways_imports("portal", "import orders.views\nimport withdrawals.views\n") == []

@@ -24,8 +24,8 @@ from accounts.services.sessions import user_sessions_end
 from devices.crypto import secret_decrypt, secret_encrypt
 from devices.kinds import TEMPORARY_KINDS, Kind
 from devices.models import Authenticator, Challenge, PushRequest, SecurityDevice
-from devices.services.holds import hold_keep, hold_release
 from devices.services.inventory import scc_issue
+from devices.signals import device_reported, device_returned
 from devices.temporary.policy import Channel, temporary_access
 
 PASSCODE_ALPHABET = string.ascii_uppercase + string.digits
@@ -93,7 +93,7 @@ def device_report(
     *, authenticator: Authenticator, state: str, agent: User, client: ClientInfo
 ) -> Authenticator:
     """Support marks a permanent device lost or damaged: it stops working for every user,
-    and the deposit of the order that shipped it is kept (T7)."""
+    and the deposit of the order that shipped it is kept (T7, through `device_reported`)."""
     if state not in (Authenticator.State.LOST, Authenticator.State.DAMAGED):
         raise ValidationError("A device is reported lost or damaged.")
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
@@ -104,7 +104,9 @@ def device_report(
     authenticator.state = state
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_REPORTED, agent, client, state=state)
-    hold_keep(authenticator=authenticator, reason=f"Device {state}", actor=agent, client=client)
+    device_reported.send(
+        sender=Authenticator, authenticator=authenticator, state=state, actor=agent, client=client
+    )
     _device_sessions_end(authenticator, state=state, agent=agent, client=client)
     return authenticator
 
@@ -140,7 +142,8 @@ def _device_sessions_end(
 def device_return_record(
     *, authenticator: Authenticator, agent: User, client: ClientInfo
 ) -> Authenticator:
-    """A device came back: it is retired, and its deposit is released (T7)."""
+    """A device came back: it is retired, and its deposit is released (T7, through
+    `device_returned`)."""
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
     if authenticator.kind_behaviour.temporary:
         raise ValidationError("Temporary devices are not returned: nothing was sent out.")
@@ -149,7 +152,9 @@ def device_return_record(
     authenticator.state = Authenticator.State.RETURNED
     authenticator.save(update_fields=["state"])
     _audit_device(authenticator, AuditEventType.DEVICE_RETURNED, agent, client)
-    hold_release(authenticator=authenticator, reason="Device returned", actor=agent, client=client)
+    device_returned.send(
+        sender=Authenticator, authenticator=authenticator, actor=agent, client=client
+    )
     return authenticator
 
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_otp",
     "accounts",
     "devices",
+    "orders",
     "withdrawals",
     "ninja",
     "trading",

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.dates import day_text
-from devices.models import DeviceOrder
+from orders.models import DeviceOrder
 from tests.e2e.helpers import (
     challenge_of,
     device_step,

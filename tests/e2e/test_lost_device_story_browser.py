@@ -17,7 +17,8 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import AuditEvent, AuditEventType, User
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
+from devices.models import Authenticator, SecurityDevice
+from orders.models import DeviceOrder
 from tests.e2e.helpers import (
     device_step,
     expect_welcome,

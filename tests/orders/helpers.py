@@ -13,10 +13,11 @@ from accounts.models import User
 from accounts.services.addresses import Address
 from devices.assurance import Action
 from devices.flows.device_step import step_devices
-from devices.models import Authenticator, DeviceOrder
+from devices.models import Authenticator
 from devices.services.fresh_factor import FreshFactor
 from devices.services.inventory import authenticator_build
-from devices.services.orders import device_order_place
+from orders.models import DeviceOrder
+from orders.services.orders import device_order_place
 from tests.factories import UserFactory
 
 RICH = Decimal("1500000.00")

@@ -10,8 +10,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import Notice
-from devices.models import Authenticator, DeviceOrder
-from devices.services.due_tasks import due_tasks_run
+from devices.models import Authenticator
+from orders.models import DeviceOrder
+from orders.services.due_tasks import due_tasks_run
 from tests.concurrency import run_at_once
 from tests.orders.helpers import place, rich_client_user, stock_card
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from devices.delivery import auto_activation_at, business_days_after, delivery_estimate
+from orders.delivery import auto_activation_at, business_days_after, delivery_estimate
 
 
 @pytest.mark.parametrize(

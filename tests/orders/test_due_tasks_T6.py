@@ -15,10 +15,11 @@ from django.core.management import call_command
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, Notice
 from accounts.services.addresses import Address
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
+from devices.models import Authenticator, SecurityDevice
 from devices.selectors import active_devices
-from devices.services.due_tasks import due_tasks_run
 from devices.temporary.services import device_report, online_card_issue, passcode_issue
+from orders.models import DeviceOrder
+from orders.services.due_tasks import due_tasks_run
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
 from tests.orders.helpers import place, rich_client_user, stock_card

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from devices.gateways.locmem import sent
-from devices.order_selectors import NOT_ELIGIBLE, dsc_plus_eligibility
+from orders.selectors import NOT_ELIGIBLE, dsc_plus_eligibility
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import device_page, is_logged_in, post_login
 

@@ -4,11 +4,12 @@ back and kept when it is lost, stolen or damaged."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
-from devices.models import DeviceOrder
 from devices.temporary.services import device_report, device_return_record
+from orders.models import DeviceOrder
 from tests.orders.helpers import place
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,30 @@ def test_T7_cards_without_an_order_have_no_hold(rich_user, support_agent):
     device_report(authenticator=scc, state="lost", agent=support_agent, client=SYSTEM)
     device_return_record(authenticator=scc, agent=support_agent, client=SYSTEM)
     assert hold_events(AuditEventType.HOLD_KEPT) == hold_events(AuditEventType.HOLD_RELEASED) == []
+
+
+def _failing_hold(**kwargs) -> int:
+    raise DatabaseError("the deposit could not be written")
+
+
+def test_T7_a_report_whose_hold_fails_is_rolled_back(order, support_agent, monkeypatch):
+    """The deposit is kept in the report's own transaction: a report cannot commit while
+    its deposit stays held."""
+    monkeypatch.setattr("orders.receivers.hold_keep", _failing_hold)
+    with pytest.raises(DatabaseError):
+        device_report(
+            authenticator=order.authenticator, state="lost", agent=support_agent, client=SYSTEM
+        )
+    order.authenticator.refresh_from_db()
+    assert order.authenticator.state == "shipped"
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.DEVICE_REPORTED).exists()
+
+
+def test_T7_a_return_whose_release_fails_is_rolled_back(order, support_agent, monkeypatch):
+    monkeypatch.setattr("orders.receivers.hold_release", _failing_hold)
+    with pytest.raises(DatabaseError):
+        device_return_record(authenticator=order.authenticator, agent=support_agent, client=SYSTEM)
+    order.authenticator.refresh_from_db()
+    order.refresh_from_db()
+    assert order.authenticator.state == "shipped" and order.hold == DeviceOrder.Hold.HELD
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.DEVICE_RETURNED).exists()

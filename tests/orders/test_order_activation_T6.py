@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from devices.crypto import secret_decrypt
-from devices.models import Authenticator, DeviceOrder
+from devices.models import Authenticator
 from devices.ocra import ocra_response
 from devices.selectors import active_devices
+from orders.models import DeviceOrder
 from simulators.cards import card_respond
 from tests.factories import DEFAULT_PIN
 from tests.orders.helpers import NEW_PIN, place

@@ -18,16 +18,17 @@ from accounts.models import AuditEvent, AuditEventType
 from accounts.services.addresses import Address
 from devices.assurance import Action
 from devices.crypto import secret_decrypt
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
-from devices.order_selectors import ONLINE_CARD_FIRST, dsc_plus_eligibility
-from devices.services.orders import (
+from devices.models import Authenticator, SecurityDevice
+from devices.temporary.services import device_report, online_card_issue, passcode_issue
+from orders.models import DeviceOrder
+from orders.selectors import ONLINE_CARD_FIRST, dsc_plus_eligibility
+from orders.services.orders import (
     ADDRESS_INCOMPLETE,
     ALREADY_ORDERED,
     OUT_OF_STOCK,
     WRONG_ACCOUNT,
     device_order_place,
 )
-from devices.temporary.services import device_report, online_card_issue, passcode_issue
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.identification_helpers import caller_identified
 from tests.login_helpers import full_login

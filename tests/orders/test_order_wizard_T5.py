@@ -15,8 +15,9 @@ from accounts.models import (
     LoginFailure,
     SecurityTeamRequest,
 )
-from devices.models import Authenticator, DeviceOrder
-from devices.order_views import WIZARD_KEY
+from devices.models import Authenticator
+from orders.models import DeviceOrder
+from orders.views import WIZARD_KEY
 from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory
 from tests.login_helpers import full_login

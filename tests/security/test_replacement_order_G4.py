@@ -20,9 +20,9 @@ from accounts.models import AuditEvent, AuditEventType, SecurityTeamRequest
 from accounts.roles import SECURITY_TEAM_GROUP
 from accounts.services.addresses import Address
 from accounts.services.notifications import SecurityEmail
-from devices.models import DeviceOrder
 from devices.services.self_service import client_address_change
 from devices.temporary.services import device_report
+from orders.models import DeviceOrder
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
 from tests.devices.temporary.helpers import device_of, login_with, online_card_answer, passcode_give
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory

@@ -3,13 +3,13 @@ order one (or why not), and the PIN change for a card that has a PIN."""
 
 from django import template
 
-from devices.order_selectors import dsc_plus_eligibility, open_order
-from devices.services.pin import pin_card_devices
+from devices.pin.services import pin_card_devices
+from orders.selectors import dsc_plus_eligibility, open_order
 
 register = template.Library()
 
 
-@register.inclusion_tag("devices/_dsc_plus_panel.html", takes_context=True)
+@register.inclusion_tag("orders/_dsc_plus_panel.html", takes_context=True)
 def dsc_plus_panel(context: template.Context) -> dict:
     user = context["request"].user
     if user.client_id is None:

@@ -20,9 +20,9 @@ from django.utils import timezone
 from accounts.client_info import SYSTEM
 from accounts.dates import day_text, moment_text
 from accounts.services.notices import notice_send
-from devices.delivery import APPROACHING_NOTICE_BEFORE, IMMINENT_NOTICE_BEFORE
-from devices.models import DeviceOrder
-from devices.services.orders import device_order_activate
+from orders.delivery import APPROACHING_NOTICE_BEFORE, IMMINENT_NOTICE_BEFORE
+from orders.models import DeviceOrder
+from orders.services.orders import device_order_activate
 
 APPROACHING = (
     "Your new security device activates on {day}",

@@ -30,10 +30,10 @@ from devices.assurance import Action
 from devices.crypto import secret_decrypt, secret_encrypt
 from devices.decorators import verified_login_required
 from devices.fresh_factor import FreshFactorStep
-from devices.order_forms import AddressForm, PinAndAccountForm
-from devices.order_selectors import dsc_plus_eligibility, hold_accounts, open_order
-from devices.services.orders import ALREADY_ORDERED, device_order_place
 from devices.services.self_service import client_address_change
+from orders.forms import AddressForm, PinAndAccountForm
+from orders.selectors import dsc_plus_eligibility, hold_accounts, open_order
+from orders.services.orders import ALREADY_ORDERED, device_order_place
 
 WIZARD_KEY = "sls_dsc_plus_order"
 PLACED_KEY = "sls_dsc_plus_placed"
@@ -53,7 +53,7 @@ def order_start_view(request: HttpRequest) -> HttpResponse:
     eligibility = dsc_plus_eligibility(request.user)
     return render(
         request,
-        "devices/order_start.html",
+        "orders/order_start.html",
         {"eligibility": eligibility, "order": open_order(request.user)},
     )
 
@@ -73,7 +73,7 @@ def order_address_view(request: HttpRequest) -> HttpResponse:
             return redirect("dsc_plus:pin")
         messages.error(request, ADDRESS_NEEDED)
     context = {"address": address, "pending": _pending_address_change(request)}
-    return render(request, "devices/order_address.html", context)
+    return render(request, "orders/order_address.html", context)
 
 
 @sensitive_post_parameters("response")
@@ -118,7 +118,7 @@ def order_address_change_view(request: HttpRequest) -> HttpResponse:
         "security_team_route": not step.available,
         **step.context(),
     }
-    return render(request, "devices/order_address_change.html", context)
+    return render(request, "orders/order_address_change.html", context)
 
 
 @sensitive_post_parameters("pin", "pin_again")
@@ -140,7 +140,7 @@ def order_pin_view(request: HttpRequest) -> HttpResponse:
         state["hold_account"] = form.cleaned_data["hold_account"].pk
         request.session[WIZARD_KEY] = state
         return redirect("dsc_plus:summary")
-    return render(request, "devices/order_pin.html", {"form": form})
+    return render(request, "orders/order_pin.html", {"form": form})
 
 
 @sensitive_post_parameters("response")
@@ -190,7 +190,7 @@ def order_summary_view(request: HttpRequest) -> HttpResponse:
         "error": error,
         **step.context(),
     }
-    return render(request, "devices/order_summary.html", context)
+    return render(request, "orders/order_summary.html", context)
 
 
 @verified_login_required
@@ -203,7 +203,7 @@ def order_confirmation_view(request: HttpRequest) -> HttpResponse:
     )
     if order is None:
         return redirect("dsc_plus:start")
-    return render(request, "devices/order_confirmation.html", {"order": order})
+    return render(request, "orders/order_confirmation.html", {"order": order})
 
 
 def _pending_address_change(request: HttpRequest) -> SecurityTeamRequest | None:

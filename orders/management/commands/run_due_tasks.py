@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from devices.services.due_tasks import due_tasks_run
+from orders.services.due_tasks import due_tasks_run
 
 
 class Command(BaseCommand):

@@ -12,7 +12,8 @@ from __future__ import annotations
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-from devices.models import Authenticator, DeviceOrder
+from devices.models import Authenticator
+from orders.models import DeviceOrder
 
 
 def hold_keep(

@@ -13,8 +13,9 @@ from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, User
 from devices.assurance import Action
 from devices.flows.device_step import Answer, StepOutcome, step_answer, step_challenge
-from devices.models import Authenticator, Challenge, DeviceOrder, SecurityDevice
-from devices.services.orders import device_order_activate
+from devices.models import Authenticator, Challenge, SecurityDevice
+from orders.models import DeviceOrder
+from orders.services.orders import device_order_activate
 
 WRONG_RESPONSE = "That response is not right; the card was not activated."
 NOTHING_SHIPPED = "You have no card on its way to activate."

@@ -17,13 +17,14 @@ from accounts.services.addresses import Address
 from accounts.services.audit import audit_record
 from accounts.services.notifications import SecurityEmail, security_email_send
 from devices.assurance import Action
-from devices.delivery import auto_activation_at, delivery_estimate
 from devices.kinds import Kind
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
-from devices.order_selectors import dsc_plus_eligibility, hold_accounts
+from devices.models import Authenticator, SecurityDevice
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 from devices.services.inventory import pin_encrypted
 from devices.temporary.services import temporary_devices_end
+from orders.delivery import auto_activation_at, delivery_estimate
+from orders.models import DeviceOrder
+from orders.selectors import dsc_plus_eligibility, hold_accounts
 
 OUT_OF_STOCK = (
     "No Digital Security Card+ is in stock at the moment, so nothing was ordered and no "

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from accounts.dates import day_text
 from accounts.models import Account, User
 from devices.kinds import Kind
-from devices.models import Authenticator, DeviceOrder, SecurityDevice
+from devices.models import Authenticator, SecurityDevice
+from orders.models import DeviceOrder
 
 EQUITY_THRESHOLD_USD = Decimal("1000000.00")
 REPLACEABLE_STATES = (Authenticator.State.LOST, Authenticator.State.DAMAGED)

@@ -1,5 +1,5 @@
-"""Forms of the DSC+ order wizard (T5) and the PIN change (T8). Every field is bounded and
-checked here, so bad input is a form error on the page, never a server error."""
+"""Forms of the DSC+ order wizard (T5). Every field is bounded and checked here, so bad
+input is a form error on the page, never a server error."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from accounts.models import Account
-from devices.forms import response_field, row_id_field
-from devices.services.inventory import PIN_PATTERN
+from devices.pin.forms import NewPinMixin
 
 # A street, city or postal code needs at least one letter or digit, and no control
 # characters (which would end up on a shipping label).
@@ -19,7 +18,6 @@ _PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]+")
 _HAS_ALNUM = re.compile(r"\w")
 _POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,9}")
 _US_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")
-PIN_HELP = "Exactly 4 digits. You will type it on the card each time you use it."
 
 
 def _label_text(value: str, what: str) -> str:
@@ -50,37 +48,6 @@ class AddressForm(forms.Form):
         return cleaned
 
 
-def _pin_field(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=4,
-        min_length=4,
-        strip=False,
-        help_text=PIN_HELP,
-        error_messages={
-            "min_length": "The PIN must be exactly 4 digits.",
-            "max_length": "The PIN must be exactly 4 digits.",
-        },
-        widget=forms.PasswordInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
-        ),
-    )
-
-
-class NewPinMixin(forms.Form):
-    pin = _pin_field("PIN")
-    pin_again = _pin_field("PIN again")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        pin, again = cleaned.get("pin"), cleaned.get("pin_again")
-        if pin is not None and not PIN_PATTERN.fullmatch(pin):
-            self.add_error("pin", "The PIN must be exactly 4 digits.")
-        elif pin is not None and again is not None and pin != again:
-            self.add_error("pin_again", "The two PINs differ.")
-        return cleaned
-
-
 class PinAndAccountForm(NewPinMixin):
     hold_account = forms.ModelChoiceField(
         label="Account that holds the USD 20 deposit",
@@ -92,15 +59,3 @@ class PinAndAccountForm(NewPinMixin):
     def __init__(self, *args, accounts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hold_account"].queryset = accounts
-
-
-class PinChangeForm(NewPinMixin):
-    device = row_id_field()
-    challenge = row_id_field()
-    response = response_field("Response from your card (with your current PIN)")
-    field_order = ["device", "challenge", "response", "pin", "pin_again"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pin"].label = "New PIN"
-        self.fields["pin_again"].label = "New PIN again"

@@ -20,8 +20,8 @@ from accounts.throttle_views import throttled_page
 from devices.decorators import verified_login_required
 from devices.flows.device_step import Refusal
 from devices.forms import ChallengeAnswerForm, response_field, row_id_field
-from devices.pin_views import LOCKED
-from devices.services.order_activation import (
+from devices.pin.views import LOCKED
+from orders.services.activation import (
     WRONG_RESPONSE,
     device_order_activate_by_holder,
     order_activation_challenge,
@@ -81,7 +81,7 @@ def order_activate_view(request: HttpRequest) -> HttpResponse:
     challenge = order_activation_challenge(user=request.user, attempt=attempt)
     return render(
         request,
-        "devices/order_activate.html",
+        "orders/order_activate.html",
         {
             "device": device,
             "challenge": challenge,

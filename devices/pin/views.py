@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.client_info import ClientInfo
 from devices.decorators import verified_login_required
 from devices.flows.device_step import Refusal
-from devices.order_forms import PinChangeForm
-from devices.services.pin import (
+from devices.pin.forms import PinChangeForm
+from devices.pin.services import (
     WRONG_RESPONSE,
     device_pin_change,
     pin_card_devices,
