@@ -36,7 +36,7 @@ def tables_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('devices', '0008_authenticator_columns_by_kind'),
+        ('devices', '0001_squashed_0008_authenticator_columns_by_kind'),
     ]
 
     operations = [

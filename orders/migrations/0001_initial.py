@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0016_audit_event_type_without_choices"),
+        ("accounts", "0001_squashed_0016_audit_event_type_without_choices"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("devices", "0010_deviceorder_to_orders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from simulators.models import PhoneAppAccount, PhoneAppInstallation, SimulatedCard
 
-BEFORE_THE_MOVE = [("devices", "0008_authenticator_columns_by_kind")]
+BEFORE_THE_MOVE = [("devices", "0001_squashed_0008_authenticator_columns_by_kind")]
 TABLES = ("simulatedcard", "phoneappinstallation", "phoneappaccount")
 
 
