@@ -69,10 +69,14 @@ TEMPLATES = [
     },
 ]
 
+# Each worker keeps its connection for a minute, and checks it (a cheap query) before the
+# first use in each request: after the database restarts or fails over, the connection it
+# dropped is replaced there and then, and no request answers an error for it.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
