@@ -36,3 +36,9 @@ urlpatterns = [
     path("", include("devices.urls")),
     path("", include("portal.urls")),
 ]
+
+# The portal's own error pages, and the trading API's JSON below /api/ (portal.error_views).
+handler400 = "portal.error_views.bad_request"
+handler403 = "portal.error_views.permission_denied"
+handler404 = "portal.error_views.page_not_found"
+handler500 = "portal.error_views.server_error"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -20,7 +20,12 @@ from accounts.forms import PasswordStepForm
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
-from trading.errors import PushLimited, Throttled, TradingError
+from trading.errors import (
+    NOT_FOUND,
+    PushLimited,
+    Throttled,
+    TradingError,
+)
 from trading.models import TradingSession
 from trading.selectors import session_allows
 from trading.services.extend import (
@@ -104,6 +109,11 @@ def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "bad_request", str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", NOT_FOUND)
 
 
 @api.post("/login", response={200: schemas.LoginOut, **ERRORS}, tags=["login"])

@@ -1,11 +1,33 @@
 """Refusals of the trading channel: an HTTP status, a stable code for programs and the
-words for people. The API turns each into one JSON body, `{"error": code, "detail": …}`."""
+words for people. The API turns each into one JSON body, `{"error": code, "detail": …}`;
+so does every error answered below /api/ outside the API's own calls (an unknown path, a
+wrong method, a fault), so that a program never has to parse a page."""
 
 from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
 
 from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
+
+# Everything under this path is for programs: its errors are JSON, never the portal's pages.
+API_PATH = "/api/"
+NOT_FOUND = "No such call; see /api/trading/docs."
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PATH)
+
+
+def error_response(
+    status: int, code: str, detail: str, *, retry_after: int | None = None
+) -> JsonResponse:
+    """The API's error body for an answer made outside its calls' own handlers."""
+    response = JsonResponse({"error": code, "detail": detail}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 class TradingError(Exception):
