@@ -10,13 +10,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import Error as DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
+from accounts.outage import DATABASE_UNAVAILABLE
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
@@ -25,6 +28,7 @@ from trading.errors import (
     PushLimited,
     Throttled,
     TradingError,
+    unavailable_response,
 )
 from trading.models import TradingSession
 from trading.selectors import session_allows
@@ -114,6 +118,25 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", NOT_FOUND)
+
+
+def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """The database could not answer (accounts.outage): the call's transaction is gone,
+    so 503 with Retry-After, logged with its cause as Django logs any 5xx."""
+    response = unavailable_response()
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
+for _exc_class in DATABASE_UNAVAILABLE:
+    api.exception_handler(_exc_class)(_database_unavailable)
 
 
 @api.post("/login", response={200: schemas.LoginOut, **ERRORS}, tags=["login"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
+from accounts.outage import DATABASE_RETRY_AFTER
 from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
@@ -14,6 +15,10 @@ from accounts.throttling import Verdict
 # Everything under this path is for programs: its errors are JSON, never the portal's pages.
 API_PATH = "/api/"
 NOT_FOUND = "No such call; see /api/trading/docs."
+UNAVAILABLE = (
+    "The trading platform is temporarily unavailable; nothing was changed. Try again in "
+    f"{DATABASE_RETRY_AFTER} seconds."
+)
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -28,6 +33,11 @@ def error_response(
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def unavailable_response() -> JsonResponse:
+    """The database cannot answer (accounts.outage): 503, and when to try again."""
+    return error_response(503, "unavailable", UNAVAILABLE, retry_after=DATABASE_RETRY_AFTER)
 
 
 class TradingError(Exception):

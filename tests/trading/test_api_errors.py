@@ -1,18 +1,24 @@
 """Every error of the trading API, and of any path below /api/, is the API's JSON
-`{"error": code, "detail": words}`, never a page (issue 15): each status it answers, and
-a fault on our side."""
+`{"error": code, "detail": words}`, never a page (issue 15): each status it answers, a
+fault on our side, and a database that cannot answer (503 with Retry-After, then service
+resumes by itself)."""
 
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
 
-from tests.error_helpers import SECRET, browser
+from accounts.models import AuditEvent
+from accounts.outage import DATABASE_RETRY_AFTER
+from tests.error_helpers import REFUSED, SECRET, browser, database_down
 from tests.factories import UserFactory
-from tests.trading.api import BASE, begin, get, post
+from tests.login_helpers import full_login
+from tests.trading.api import BASE, begin, card_login, get, post, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +111,54 @@ def test_500_for_a_fault_on_our_side_says_nothing_of_it(monkeypatch, user, passw
 
     body = assert_api_error(response, 500, "server_error")
     assert SECRET not in json.dumps(body)
+
+
+def assert_unavailable(response) -> None:
+    body = assert_api_error(response, 503, "unavailable")
+    assert "nothing was changed" in body["detail"]
+    assert REFUSED not in body["detail"]
+    assert response["Retry-After"] == str(DATABASE_RETRY_AFTER)
+
+
+def test_503_with_retry_after_while_the_database_is_down_then_resumes(user, password):
+    client = browser()
+    events = AuditEvent.objects.count()
+
+    with database_down():
+        refused = begin(client, user.username, password)
+
+    assert_unavailable(refused)
+    assert AuditEvent.objects.count() == events
+    assert begin(client, user.username, password).json()["status"] == "second_factor_required"
+
+
+def test_503_for_an_authenticated_call_while_the_database_is_down(user, password):
+    client = browser()
+    token = token_of(card_login(client, user.username, password))
+
+    with database_down():
+        refused = get(client, "/me", token)
+
+    assert_unavailable(refused)
+    assert get(client, "/me", token).json()["user"] == user.username
+
+
+def test_503_in_json_when_the_fault_comes_before_the_call(user, password):
+    """A program that also carries a portal session cookie: the session is loaded by
+    middleware, before the API's own error handling; the answer is JSON all the same."""
+    client = browser()
+    full_login(client, user.username, password)
+
+    with database_down():
+        refused = get(client, "/me")
+
+    assert_unavailable(refused)
+
+
+def test_the_outage_of_a_call_is_logged_with_its_cause_for_the_operator(user, password, caplog):
+    with database_down(), caplog.at_level(logging.ERROR, logger="django.request"):
+        begin(browser(), user.username, password)
+
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == f"Service Unavailable: {BASE}/login"
+    assert isinstance(record.exc_info[1], OperationalError)
