@@ -37,10 +37,13 @@ def browser() -> Client:
 
 
 def assert_portal_page(response, status: int, heading: str) -> str:
-    """The page is the portal's own, in its layout, with a way back and no detail."""
+    """The page is the portal's own, in its layout, with a way back and no detail, and
+    carries the security headers of every page, whichever middleware the fault was in."""
     page = response.content.decode()
     assert response.status_code == status
     assert response["Content-Type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
     assert '<header class="site-header">' in page
     assert 'data-testid="error-page"' in page
     assert f"<h1>{heading}</h1>" in page

@@ -37,9 +37,14 @@ SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
 if SLS_SIMULATORS:
     INSTALLED_APPS.append("simulators")
 
+# The headers' middleware run outside those that read the database: an answer made for a
+# fault in one of these (a 503 while the session cannot be loaded) passes only the
+# middleware further out, and still carries the framing and content policies.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -47,8 +52,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_limits.SessionLifetimeMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "sls_portal.urls"
