@@ -28,7 +28,12 @@ class SessionToken(HttpBearer):
     """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> TradingSession:
-        return trading_session_check(token=token, client=ClientInfo.from_request(request))
+        return trading_session_check(token=token, client=trading_client(request))
+
+
+def trading_client(request: HttpRequest) -> ClientInfo:
+    """Where a call came from, on the trading channel (the audit trail and the metrics)."""
+    return ClientInfo.from_request(request, channel="trading")
 
 
 def device_out(device: SecurityDevice) -> dict:
