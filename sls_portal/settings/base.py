@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from sls_portal.settings.env import env_bool, env_limits, env_list, env_str
+from sls_portal.settings.env import env_bool, env_limits, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +38,8 @@ if SLS_SIMULATORS:
     INSTALLED_APPS.append("simulators")
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.operations.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "accounts.session_limits.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "sls_portal.urls"
@@ -164,6 +167,11 @@ SLS_THROTTLE_LIMITS = env_limits("SLS_THROTTLE_LIMITS")
 # Where text messages and voice calls go (devices/gateways/).
 SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.console.ConsoleGateway")
 SLS_MESSAGE_FILE_PATH = env_str("SLS_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / "messages"))
+
+# /healthz, /readyz and /metrics (portal/operations.py, docs/operations.md). /metrics answers
+# only requests from these addresses or networks that came through no proxy; everyone
+# else gets the portal's 404, as for any page that does not exist.
+METRICS_ALLOWED_ADDRESSES = env_networks("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
 LOGGING = {
     "version": 1,
