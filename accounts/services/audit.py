@@ -1,5 +1,6 @@
 """Writing the audit trail. Every service that changes security state calls this, so it
-is also where the portal's counters learn of each event (accounts.metrics)."""
+is also where the portal's counters (accounts.metrics) and the request's log line
+(accounts.request_log) learn of each event."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from accounts.client_info import ClientInfo
 from accounts.metrics import audit_event_counted
 from accounts.models import AuditEvent, AuditEventType, AuditOutcome, User
+from accounts.request_log import request_event_noted, request_user_note
 
 NAME_MAX_LENGTH = 150
 
@@ -36,4 +38,6 @@ def audit_record(
         detail=detail or {},
     )
     audit_event_counted(event_type=event.event_type, channel=client.channel, detail=event.detail)
+    request_user_note(user_id=event.subject_id)
+    request_event_noted(event_type=event.event_type)
     return event

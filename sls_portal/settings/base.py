@@ -7,6 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from sls_portal.settings.env import env_bool, env_limits, env_list, env_networks, env_str
+from sls_portal.settings.logs import plain_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +40,7 @@ if SLS_SIMULATORS:
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "accounts.request_log.RequestLogMiddleware",
     "portal.operations.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,12 +175,7 @@ SLS_MESSAGE_FILE_PATH = env_str("SLS_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / 
 # else gets the portal's 404, as for any page that does not exist.
 METRICS_ALLOWED_ADDRESSES = env_networks("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+LOGGING = plain_logging(env_str("LOG_LEVEL", "INFO"))
 
 # E-mail for portal notices (T6): SMTP in production (EMAIL_HOST, EMAIL_PORT, ... as Django
 # reads them), the console in development.
