@@ -31,9 +31,9 @@ WITHDRAWAL_OUTCOMES = ("accepted", "refused")
 
 LOGINS = Counter(
     "sls_logins",
-    "Login attempts by channel and outcome: succeeded (every step passed), failed (a wrong "
-    "password, device answer or code, counted towards L3), locked (refused: the user is "
-    "locked), throttled (refused by a throttle before any check).",
+    "Login attempts by channel and outcome: succeeded (every step passed), failed (an "
+    "unknown user, a wrong password, device answer or code), locked (refused: the user is "
+    "locked, L3), throttled (refused by a throttle before any check).",
     ["channel", "outcome"],
 )
 LOCKOUTS = Counter("sls_lockouts", "Users locked out after ten failed attempts (L3).")
