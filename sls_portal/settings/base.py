@@ -38,6 +38,9 @@ SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
 if SLS_SIMULATORS:
     INSTALLED_APPS.append("simulators")
 
+# django-prometheus's pair first and last, so that they time and count everything; then the
+# request log, which sees every answer; then /healthz, /readyz and /metrics, answered before
+# the HTTPS redirect, the host check and sessions (docs/operations.md).
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "accounts.request_log.RequestLogMiddleware",

@@ -62,7 +62,7 @@ def commits(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_every_series_exists_at_zero_before_any_event():
+def test_every_series_is_exported_from_the_start():
     assert REGISTRY.get_sample_value("sls_logins_total", LOGIN_SERIES[0]) is not None
     assert REGISTRY.get_sample_value("sls_lockouts_total") is not None
     assert REGISTRY.get_sample_value("sls_throttle_fallbacks_total") is not None
