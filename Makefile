@@ -42,6 +42,9 @@ SERVE_BIND ?= 127.0.0.1:8000
 # about 650 page faults instead of 25,700, and 35 ms less CPU per login (docs/performance.md).
 SERVE_MALLOC := glibc.malloc.hugetlb=1
 SERVE_KEYS := var/serve-keys.env
+# prometheus_client's multiprocess mode: each gunicorn worker writes its counts to files
+# here and /metrics adds them up (docs/operations.md); emptied at each start.
+SERVE_METRICS_DIR := $(CURDIR)/var/prometheus
 SERVE_ENV = DJANGO_SETTINGS_MODULE=sls_portal.settings.serve \
 	SLS_LOCAL_HTTP=$${SLS_LOCAL_HTTP:-true} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)}
@@ -58,9 +61,10 @@ serve: install $(SERVE_KEYS)
 	$(BIN)/python -m sls_portal.database && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
-	GLIBC_TUNABLES=$${GLIBC_TUNABLES:-$(SERVE_MALLOC)} \
+	rm -rf $(SERVE_METRICS_DIR) && mkdir -p $(SERVE_METRICS_DIR) && \
+	GLIBC_TUNABLES=$${GLIBC_TUNABLES:-$(SERVE_MALLOC)} PROMETHEUS_MULTIPROC_DIR=$(SERVE_METRICS_DIR) \
 	exec $(BIN)/gunicorn sls_portal.wsgi:application --workers $(SERVE_WORKERS) \
-		--bind $(SERVE_BIND) --access-logfile -
+		--bind $(SERVE_BIND)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
@@ -10,17 +11,24 @@ from django.http import HttpRequest
 
 USER_AGENT_MAX_LENGTH = 512
 
+# The two ways in (SPEC 0): the Client Portal in a browser and the trading platform's API.
+Channel = Literal["portal", "trading"]
+CHANNELS: tuple[Channel, ...] = ("portal", "trading")
+
 
 @dataclass(frozen=True)
 class ClientInfo:
     ip_address: str | None
     user_agent: str
+    # The channel the request came by; the metrics count logins and withdrawals by it.
+    channel: Channel = "portal"
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> ClientInfo:
+    def from_request(cls, request: HttpRequest, channel: Channel = "portal") -> ClientInfo:
         return cls(
             ip_address=_valid_ip(request.META.get("REMOTE_ADDR")),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
+            channel=channel,
         )
 
 

@@ -19,6 +19,7 @@ from django_otp.models import Device
 from accounts import conf
 from accounts.client_info import ClientInfo
 from accounts.models import User
+from accounts.request_log import request_user_note
 from accounts.services.login import login_succeeded
 from accounts.services.sessions import session_was_ended
 
@@ -63,6 +64,8 @@ class LoginFlow:
             # G3: the user's device was reported lost or damaged after this password.
             self.abandon()
             return None
+        if user is not None:
+            request_user_note(user_id=user.pk)
         return user
 
     def complete(self, user: User, device: Device, approval_method: str = "") -> None:

@@ -17,12 +17,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from accounts.client_info import ClientInfo
 from accounts.forms import PasswordStepForm
 from accounts.outage import DATABASE_UNAVAILABLE
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
-from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
+from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out, trading_client
 from trading.errors import (
     NOT_FOUND,
     PushLimited,
@@ -149,7 +148,7 @@ def login(request: HttpRequest, payload: schemas.LoginIn):
     begun = trading_login_begin(
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password"],
-        client=ClientInfo.from_request(request),
+        client=trading_client(request),
     )
     if isinstance(begun, OpenedSession):
         return _authenticated(begun.session, begun.token)
@@ -168,7 +167,7 @@ def login_challenge(request: HttpRequest, payload: schemas.ChallengeIn):
         login_id=payload.login_id,
         device_id=payload.device_id,
         fallback=payload.fallback,
-        client=ClientInfo.from_request(request),
+        client=trading_client(request),
     )
     return _ask_out(asked)
 
@@ -190,7 +189,7 @@ def login_verify(request: HttpRequest, payload: schemas.VerifyIn):
             response=payload.response,
             push_id=payload.push_id,
         ),
-        client=ClientInfo.from_request(request),
+        client=trading_client(request),
     )
     return _authenticated(opened.session, opened.token)
 
@@ -210,7 +209,7 @@ def me(request: SessionRequest):
 def session_reauthenticate(request: SessionRequest, payload: schemas.ReauthenticateIn):
     """K5: ask the session's device again, to extend the session."""
     asked = trading_reauthentication_begin(
-        session=request.auth, fallback=payload.fallback, client=ClientInfo.from_request(request)
+        session=request.auth, fallback=payload.fallback, client=trading_client(request)
     )
     return _ask_out(asked)
 
@@ -241,7 +240,7 @@ def session_extend(request: SessionRequest, payload: schemas.ExtendIn):
             challenge_id=payload.challenge_id, response=payload.response, push_id=payload.push_id
         ),
         password=payload.password,
-        client=ClientInfo.from_request(request),
+        client=trading_client(request),
     )
     return _session_out(session)
 
@@ -251,9 +250,7 @@ def session_extend(request: SessionRequest, payload: schemas.ExtendIn):
 )
 def logout(request: SessionRequest):
     """End the session on the server: the token stops working at once."""
-    trading_session_end(
-        session=request.auth, reason="logout", client=ClientInfo.from_request(request)
-    )
+    trading_session_end(session=request.auth, reason="logout", client=trading_client(request))
     return {"status": "ended"}
 
 

@@ -8,6 +8,7 @@ from ninja.responses import codes_4xx
 from ninja.security import HttpBearer
 
 from accounts.client_info import ClientInfo
+from accounts.request_log import request_user_note
 from devices.models import SecurityDevice
 from trading import schemas
 from trading.models import TradingSession
@@ -28,7 +29,14 @@ class SessionToken(HttpBearer):
     """Every authenticated call re-checks the session (expiry, revocation, device, T2)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> TradingSession:
-        return trading_session_check(token=token, client=ClientInfo.from_request(request))
+        session = trading_session_check(token=token, client=trading_client(request))
+        request_user_note(user_id=session.user_id)
+        return session
+
+
+def trading_client(request: HttpRequest) -> ClientInfo:
+    """Where a call came from, on the trading channel (the audit trail and the metrics)."""
+    return ClientInfo.from_request(request, channel="trading")
 
 
 def device_out(device: SecurityDevice) -> dict:

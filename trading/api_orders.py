@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
-from accounts.client_info import ClientInfo
 from accounts.permissions import account_permissions
 from trading import schemas
-from trading.api_common import ERRORS, SessionRequest, SessionToken
+from trading.api_common import ERRORS, SessionRequest, SessionToken, trading_client
 from trading.models import OrderTicket
 from trading.services.orders import limit_price_parse, no_account, order_ticket_place
 
@@ -36,7 +35,7 @@ def order_place(request: SessionRequest, payload: schemas.OrderIn):
         side=payload.side,
         quantity=payload.quantity,
         limit_price=limit_price_parse(payload.limit_price),
-        client=ClientInfo.from_request(request),
+        client=trading_client(request),
     )
     return Status(201, _ticket_out(ticket))
 

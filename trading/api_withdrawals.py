@@ -10,10 +10,9 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Router, Status
 
-from accounts.client_info import ClientInfo
 from accounts.models import Account, User
 from trading import schemas
-from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
+from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out, trading_client
 from trading.errors import login_failed, unknown_device
 from trading.services.orders import no_account
 from trading.services.sessions import trading_session_end_if_locked
@@ -73,7 +72,7 @@ def intent_create(request: SessionRequest, payload: schemas.IntentIn):
             amount=amount,
             destination=payload.destination,
             device_id=payload.device_id,
-            client=ClientInfo.from_request(request),
+            client=trading_client(request),
         )
     except WithdrawalRefused as refusal:
         return Status(409, _refusal_out(refusal))
@@ -100,7 +99,7 @@ def withdraw(request: SessionRequest, payload: schemas.WithdrawIn):
     201 with the ledger row, or 409 saying why not. The approval works once, right or
     wrong; a wrong answer is a failed login attempt (L3) and a lockout ends the session."""
     user, account = _holder(request)
-    client = ClientInfo.from_request(request)
+    client = trading_client(request)
     try:
         withdrawal = withdrawal_request(
             user=user,

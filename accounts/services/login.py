@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.request_log import request_user_note
 from accounts.services.audit import audit_record
 from accounts.services.lockout import lockout_failure_record, lockout_is_active, lockout_reset
 from accounts.services.notifications import SecurityEmail, security_email_send
@@ -58,6 +59,8 @@ def login_password_check(*, username: str, password: str, client: ClientInfo) ->
         reason = "wrong_password" if user.is_active else "inactive_user"
         _failure(user=user, client=client, step="password", reason=reason)
         return PasswordCheck(user=None)
+    # No event is written for a right password: the request's log line learns the user here.
+    request_user_note(user_id=user.pk)
     return PasswordCheck(user=user)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from accounts.metrics import message_sent_counted
 from devices.gateways.base import Message, MessageGateway
 
 
@@ -16,11 +17,13 @@ def gateway() -> MessageGateway:
 
 def sms_send(*, to: str, body: str) -> None:
     gateway().send(Message(channel="sms", to=to, body=body))
+    message_sent_counted(medium="sms")
 
 
 def voice_call(*, to: str, script: str) -> None:
     """Place a call whose synthetic voice reads `script` (S2)."""
     gateway().send(Message(channel="voice", to=to, body=script))
+    message_sent_counted(medium="voice")
 
 
 __all__ = ["Message", "MessageGateway", "gateway", "sms_send", "voice_call"]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
+from accounts.metrics import push_sent_counted
 from accounts.models import AuditEvent, AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
 from devices import conf
@@ -83,6 +84,7 @@ def _push_create_within_limits(
     PushRequest.objects.filter(device=device, status=PushRequest.Status.PENDING).update(
         expires_at=now
     )
+    push_sent_counted()
     return PushRequest.objects.create(
         device=device,
         attempt=attempt,

@@ -6,7 +6,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from sls_portal.settings.env import env_bool, env_limits, env_list, env_str
+from sls_portal.settings.env import env_bool, env_limits, env_list, env_networks, env_str
+from sls_portal.settings.logs import plain_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,10 +38,16 @@ SLS_SIMULATORS = env_bool("SLS_SIMULATORS", False)
 if SLS_SIMULATORS:
     INSTALLED_APPS.append("simulators")
 
-# The headers' middleware run outside those that read the database: an answer made for a
-# fault in one of these (a 503 while the session cannot be loaded) passes only the
-# middleware further out, and still carries the framing and content policies.
+# django-prometheus's pair first and last, so that they time and count everything; then the
+# request log, which sees every answer; then /healthz, /readyz and /metrics, answered before
+# the HTTPS redirect, the host check and sessions (docs/operations.md). The headers'
+# middleware run outside those that read the database: an answer made for a fault in one
+# of these (a 503 while the session cannot be loaded) passes only the middleware further
+# out, and still carries the framing and content policies.
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "accounts.request_log.RequestLogMiddleware",
+    "portal.operations.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -52,6 +59,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_limits.SessionLifetimeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "sls_portal.urls"
@@ -174,12 +182,12 @@ SLS_THROTTLE_LIMITS = env_limits("SLS_THROTTLE_LIMITS")
 SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.console.ConsoleGateway")
 SLS_MESSAGE_FILE_PATH = env_str("SLS_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / "messages"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# /healthz, /readyz and /metrics (portal/operations.py, docs/operations.md). /metrics answers
+# only requests from these addresses or networks that came through no proxy; everyone
+# else gets the portal's 404, as for any page that does not exist.
+METRICS_ALLOWED_ADDRESSES = env_networks("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+
+LOGGING = plain_logging(env_str("LOG_LEVEL", "INFO"))
 
 # E-mail for portal notices (T6): SMTP in production (EMAIL_HOST, EMAIL_PORT, ... as Django
 # reads them), the console in development.

@@ -1,5 +1,6 @@
 """Small readers for settings that come from the environment."""
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,3 +42,17 @@ def env_limits(name: str) -> dict[str, tuple[int, int]]:
             raise ImproperlyConfigured(f"{name}: write {scope}=ATTEMPTS/SECONDS, not {item!r}.")
         limits[scope.strip()] = (int(attempts), int(seconds))
     return limits
+
+
+def env_networks(name: str, default: str) -> list[str]:
+    """Addresses or networks written `127.0.0.1,::1,10.0.0.0/8`, each checked here so that
+    a typo stops the start rather than the first request that needs it."""
+    entries = env_list(name, default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is not an IP address or network."
+            ) from error
+    return entries

@@ -12,6 +12,7 @@ from sls_portal.settings.base import (
     SLS_SIMULATORS,
 )
 from sls_portal.settings.env import env_bool, env_list, env_str
+from sls_portal.settings.logs import json_logging
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -42,6 +43,9 @@ if SLS_MESSAGE_GATEWAY in LOGGING_MESSAGE_GATEWAYS and not SLS_ALLOW_INSECURE_ME
         "for a trial on your own machine."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# One JSON line per request and per log record, with the request id (docs/operations.md).
+LOGGING = json_logging(env_str("LOG_LEVEL", "INFO"))
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

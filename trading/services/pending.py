@@ -8,6 +8,7 @@ import secrets
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.request_log import request_user_note
 from trading import conf
 from trading.errors import login_expired
 from trading.models import PendingTradingLogin, TradingSession
@@ -51,4 +52,5 @@ def pending_find(login_id: str) -> PendingTradingLogin:
         )
     if pending is None:
         raise login_expired()
+    request_user_note(user_id=pending.user_id)
     return pending
