@@ -5,19 +5,16 @@ is injected and run, and no violation of impact "serious" or "critical" may rema
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from tests.e2e.axe import described, violations_of
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.page_states import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +41,8 @@ def page(one_context: BrowserContext, request: pytest.FixtureRequest) -> Iterato
     page.close()
 
 
-def violations_of(page: Page) -> list[dict]:
-    # Evaluated, not added as a <script>: the Content-Security-Policy blocks inline scripts.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document)")
-    return [item for item in result["violations"] if item["impact"] in BLOCKING]
-
-
-def described(violations: list[dict]) -> str:
-    lines = []
-    for item in violations:
-        lines.append(f"{item['id']} ({item['impact']}): {item['help']}")
-        lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in item["nodes"])
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_has_no_serious_accessibility_violation(page, live_server, name):
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
     client, path = PAGES[name]()
     cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
     if cookie is not None:
