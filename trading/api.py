@@ -20,6 +20,7 @@ from accounts.forms import PasswordStepForm
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out
+from trading.docs import ApiDocs
 from trading.errors import PushLimited, Throttled, TradingError
 from trading.models import TradingSession
 from trading.selectors import session_allows
@@ -56,6 +57,7 @@ api = NinjaAPI(
     version="1",
     description="Log in as the trading desktop does: password, then the security device.",
     urls_namespace="trading_api",
+    docs=ApiDocs(),
 )
 api.add_router("", api_orders.router)
 api.add_router("/withdrawals", api_withdrawals.router)

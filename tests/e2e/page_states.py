@@ -283,6 +283,7 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "phone simulator": at("/simulators/phone/"),
     "phone app": phone_app,
     "phone inbox": at("/simulators/phone/inbox/"),
+    "trading API docs": at("/api/trading/docs"),
     "login with a message": login_again,
     "settings with a message": settings_unchanged,
     "share owner with an error message": share_expired,

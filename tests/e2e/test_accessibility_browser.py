@@ -16,6 +16,9 @@ from tests.e2e.page_states import MESSAGES, PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Pages drawn by a script after they load: what shows they are drawn.
+DRAWN = {"trading API docs": "#swagger-ui .information-container"}
+
 
 @pytest.fixture(scope="module")
 def one_context(browser: Browser) -> Iterator[BrowserContext]:
@@ -53,6 +56,8 @@ def test_every_page_has_no_serious_accessibility_violation(page, live_server, na
         page.context.add_cookies(cookies)
 
     response = page.goto(f"{live_server.url}{path}")
+    if name in DRAWN:
+        expect(page.locator(DRAWN[name])).to_be_visible()
     if name in MESSAGES:
         expect(page.get_by_role("status")).to_contain_text(MESSAGES[name])
 
