@@ -1,7 +1,8 @@
 """Accessibility of every page (issues 8 and 15): each page is opened in real Chromium with
 the state it needs (page_states.py), flash messages showing on some, axe-core (pinned in
 package.json, installed by `make test`) is injected and run, and no violation of impact
-"serious" or "critical" may remain."""
+"serious" or "critical" may remain. The support desk as each staff role sees it has its own
+check (test_support_desk_accessibility_browser.py)."""
 
 from __future__ import annotations
 
