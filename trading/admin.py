@@ -13,6 +13,31 @@ from accounts.http import AuthenticatedHttpRequest
 from trading.models import TradingSession
 from trading.services.sessions import trading_session_end
 
+NOT_ENDED = "none"
+
+
+class EndReasonFilter(admin.SimpleListFilter):
+    """Why sessions ended, as recorded, and the sessions that have not: Django's filter of a
+    column's values would list their empty reason as a link without text."""
+
+    title = "end reason"
+    parameter_name = "end_reason"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        reasons = (
+            TradingSession.objects.exclude(end_reason="")
+            .order_by("end_reason")
+            .values_list("end_reason", flat=True)
+            .distinct()
+        )
+        return [(NOT_ENDED, "Not ended"), *((reason, reason) for reason in reasons)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(end_reason="" if value == NOT_ENDED else value)
+
 
 @admin.register(TradingSession)
 class TradingSessionAdmin(ReadOnlyAdmin):
@@ -26,7 +51,7 @@ class TradingSessionAdmin(ReadOnlyAdmin):
         "ended_at",
         "end_reason",
     )
-    list_filter = ("approval_method", "end_reason")
+    list_filter = ("approval_method", EndReasonFilter)
     search_fields = ("user__username",)
     list_select_related = ("user", "device__authenticator")
     exclude = ("token_digest",)

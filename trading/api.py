@@ -22,6 +22,7 @@ from accounts.outage import DATABASE_UNAVAILABLE
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out, trading_client
+from trading.docs import ApiDocs
 from trading.errors import (
     NOT_FOUND,
     PushLimited,
@@ -64,6 +65,7 @@ api = NinjaAPI(
     version="1",
     description="Log in as the trading desktop does: password, then the security device.",
     urls_namespace="trading_api",
+    docs=ApiDocs(),
 )
 api.add_router("", api_orders.router)
 api.add_router("/withdrawals", api_withdrawals.router)

@@ -1,6 +1,7 @@
 """Pages of the portal with the state each needs, for checks that visit every page: each
 entry makes its state with the services and factories and returns a test client (logged in
-when the page needs it, its session cookie to be handed to the browser) and the path.
+when the page needs it, its cookies, session and messages, to be handed to the browser) and
+the path.
 
 The login is done by the test client: the pages are what is checked, the login flows have
 their own browser tests."""
@@ -194,6 +195,36 @@ def printed_card() -> tuple[Client, str]:
     return Client(), reverse("simulators:printed_card", args=[serial])
 
 
+def login_again() -> tuple[Client, str]:
+    """The device step opened with no login under way: back to the login page, told why."""
+    client = Client()
+    assert client.get(reverse("devices:login_device"))["Location"] == reverse("accounts:login")
+    return client, reverse("accounts:login")
+
+
+def settings_unchanged() -> tuple[Client, str]:
+    client = signed_in(UserFactory())
+    response = client.post(reverse("settings:sls_configure"), {"choice": "required"})
+    return client, response["Location"]
+
+
+def share_expired() -> tuple[Client, str]:
+    """The share's device step with no owner named: an error, back to the first step."""
+    requester, _ = same_person_users("scc", "dsc_plus")
+    client = signed_in(requester)
+    return client, client.get(reverse("sharing:device"))["Location"]
+
+
+def passcode_login() -> tuple[Client, str]:
+    """A login with a temporary passcode: the dashboard, with a message linking to the
+    online security card."""
+    user = UserFactory()
+    code = passcode_give(user, support_agent())
+    client = Client()
+    response = login_with(client, user, DEFAULT_PASSWORD, "temporary_passcode", code)
+    return client, response["Location"]
+
+
 def support_desk(path: str) -> Callable[[], tuple[Client, str]]:
     def setup() -> tuple[Client, str]:
         agent = support_agent()
@@ -201,6 +232,14 @@ def support_desk(path: str) -> Callable[[], tuple[Client, str]]:
 
     return setup
 
+
+# Pages that show a flash message, and what it says: the page is checked with it showing.
+MESSAGES = {
+    "login with a message": "Please log in again.",
+    "settings with a message": "Your settings are unchanged.",
+    "share owner with an error message": "The device sharing request has expired.",
+    "dashboard with a message holding a link": "print or save your online security card",
+}
 
 PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "login": at("/login/"),
@@ -244,6 +283,11 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "phone simulator": at("/simulators/phone/"),
     "phone app": phone_app,
     "phone inbox": at("/simulators/phone/inbox/"),
+    "trading API docs": at("/api/trading/docs"),
+    "login with a message": login_again,
+    "settings with a message": settings_unchanged,
+    "share owner with an error message": share_expired,
+    "dashboard with a message holding a link": passcode_login,
     "admin index": support_desk("/admin/"),
     "admin users": support_desk("/admin/accounts/user/"),
     "admin user": support_desk("/admin/accounts/user/{caller}/change/"),

@@ -1,23 +1,24 @@
-"""Accessibility of every page (issue 8): each page is opened in real Chromium with the
-state it needs (page_states.py), axe-core (pinned in package.json, installed by `make test`)
-is injected and run, and no violation of impact "serious" or "critical" may remain."""
+"""Accessibility of every page (issues 8 and 15): each page is opened in real Chromium with
+the state it needs (page_states.py), flash messages showing on some, axe-core (pinned in
+package.json, installed by `make test`) is injected and run, and no violation of impact
+"serious" or "critical" may remain. The support desk as each staff role sees it has its own
+check (test_support_desk_accessibility_browser.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.axe import described, violations_of
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.page_states import PAGES
+from tests.e2e.page_states import MESSAGES, PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
+# Pages drawn by a script after they load: what shows they are drawn.
+DRAWN = {"trading API docs": "#swagger-ui .information-container"}
 
 
 @pytest.fixture(scope="module")
@@ -44,32 +45,22 @@ def page(one_context: BrowserContext, request: pytest.FixtureRequest) -> Iterato
     page.close()
 
 
-def violations_of(page: Page) -> list[dict]:
-    # Evaluated, not added as a <script>: the Content-Security-Policy blocks inline scripts.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document)")
-    return [item for item in result["violations"] if item["impact"] in BLOCKING]
-
-
-def described(violations: list[dict]) -> str:
-    lines = []
-    for item in violations:
-        lines.append(f"{item['id']} ({item['impact']}): {item['help']}")
-        lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in item["nodes"])
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_has_no_serious_accessibility_violation(page, live_server, name):
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
     client, path = PAGES[name]()
-    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    if cookie is not None:
-        page.context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-        )
+    cookies = [
+        {"name": cookie.key, "value": cookie.value, "url": live_server.url}
+        for cookie in client.cookies.values()
+        if cookie.value
+    ]
+    if cookies:
+        page.context.add_cookies(cookies)
 
     response = page.goto(f"{live_server.url}{path}")
+    if name in DRAWN:
+        expect(page.locator(DRAWN[name])).to_be_visible()
+    if name in MESSAGES:
+        expect(page.get_by_role("status")).to_contain_text(MESSAGES[name])
 
     assert response is not None and response.status == 200, (name, page.url)
     assert page.url.endswith(path), f"{name}: redirected to {page.url}"

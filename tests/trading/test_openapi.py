@@ -39,6 +39,13 @@ def test_docs_page_uses_local_assets(client):
     assert b"swagger-ui" in response.content
 
 
+def test_docs_page_names_its_language(client):
+    response = client.get("/api/trading/docs")
+
+    assert b'<html lang="en">' in response.content
+    assert b"css/api-docs.css" in response.content
+
+
 def test_unknown_call_is_a_json_404(client):
     response = client.get("/api/trading/nothing/here")
 

@@ -3,15 +3,19 @@ working at once and the audit trail names the agent."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
 from tests.factories import StaffFactory
 from tests.login_helpers import full_login
 from tests.trading.api import card_login, get, token_of
 from trading.models import TradingSession
+from trading.services.sessions import trading_session_end
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +57,21 @@ def test_staff_without_the_permission_cannot_see_or_end_sessions(client, user, p
     )
     assert response.status_code == 403
     assert TradingSession.objects.get().ended_at is None
+
+
+def test_sessions_not_ended_have_a_named_filter_choice(client, user, support_agent, password):
+    card_login(client, user.username, password)
+    card_login(client, user.username, password)
+    ended, still_open = TradingSession.objects.order_by("pk")
+    trading_session_end(session=ended, reason="logout", client=SYSTEM)
+    desk = Client()
+    full_login(desk, support_agent.username, password)
+
+    listing = desk.get(reverse(SESSIONS))
+    not_ended = desk.get(reverse(SESSIONS), {"end_reason": "none"})
+    logged_out = desk.get(reverse(SESSIONS), {"end_reason": "logout"})
+
+    links = re.findall(r'<a href="\?end_reason=([^"]*)">([^<]*)</a>', listing.content.decode())
+    assert links == [("none", "Not ended"), ("logout", "logout")]
+    assert list(not_ended.context["cl"].result_list) == [still_open]
+    assert list(logged_out.context["cl"].result_list) == [ended]
