@@ -6,6 +6,7 @@ from __future__ import annotations
 from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
+from withdrawals.idempotency import KEY_REUSED
 
 
 class TradingError(Exception):
@@ -63,3 +64,8 @@ def no_device() -> TradingError:
 
 def unknown_device() -> TradingError:
     return TradingError(404, "unknown_device", "That is not one of your active devices.")
+
+
+def key_reused() -> TradingError:
+    """A withdrawal's idempotency key sent again with another amount or destination."""
+    return TradingError(422, "idempotency_key_reused", KEY_REUSED)

@@ -4,6 +4,7 @@ the portal, so the same tiers, windows, refusals and single-use approvals, as JS
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -37,6 +38,7 @@ def review(client, token, amount="1000.00", **extra):
 
 
 def submit(client, token, intent, response=None, **extra):
+    """The answer to `intent`, under a key of its own unless `idempotency_key` is given."""
     return post(
         client,
         "/withdrawals",
@@ -46,6 +48,7 @@ def submit(client, token, intent, response=None, **extra):
             "response": card_reply(intent) if response is None else response,
             "amount": intent["amount"],
             "destination": DESTINATION,
+            "idempotency_key": str(uuid.uuid4()),
             **extra,
         },
         token,

@@ -18,6 +18,7 @@ from tests.factories import UserFactory
 from tests.login_helpers import card_answer, full_login
 from tests.withdrawals.helpers import DESTINATION, review, withdraw
 from withdrawals.amounts import AMOUNT_FORMAT, AMOUNT_RANGE, amount_check, amount_parse
+from withdrawals.idempotency import idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.services.intents import UNKNOWN_ACCOUNT
 
@@ -37,11 +38,13 @@ def portal(client, scc_user, password):
 
 
 def review_post(portal, user, amount: str, destination: str = DESTINATION, **extra):
+    """The form as the page gives it: with a fresh idempotency key unless one is given."""
     data = {
         "account": user.account_id,
         "amount": amount,
         "destination": destination,
         "device": user.securitydevice_set.get().pk,
+        "idempotency_key": idempotency_key_new(),
     }
     return portal.post(PAGE, {**data, **extra})
 
