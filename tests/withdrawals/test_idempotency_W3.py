@@ -20,7 +20,7 @@ from tests.devices.conftest import make_holder
 from tests.withdrawals.helpers import DESTINATION, device_answer, review, send
 from withdrawals.idempotency import KeyReused, idempotency_key_check, idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
-from withdrawals.services import requests
+from withdrawals.services import requests as withdrawal_requests
 from withdrawals.services.intents import withdrawal_intent_create
 from withdrawals.services.refusals import WithdrawalRefused
 from withdrawals.services.repeats import AlreadyMade
@@ -156,7 +156,7 @@ def test_W3_a_twin_committed_after_both_reads_is_caught_by_the_unique_constraint
     first = send(holder, intent, challenge, answer, key=key)
     twin, twin_challenge, twin_answer = answered(holder)
     before = trail()
-    monkeypatch.setattr(requests, "already_made_check", lambda **request: None)
+    monkeypatch.setattr(withdrawal_requests, "already_made_check", lambda **request: None)
 
     again = send(holder, twin, twin_challenge, twin_answer, key=key)
 
@@ -175,7 +175,7 @@ def test_W3_a_failure_after_the_ledger_row_leaves_nothing(holder, monkeypatch):
     def fail(**event):
         raise RuntimeError("the worker died here")
 
-    monkeypatch.setattr(requests, "withdrawal_event_record", fail)
+    monkeypatch.setattr(withdrawal_requests, "withdrawal_event_record", fail)
     with pytest.raises(RuntimeError):
         send(holder, intent, challenge, answer)
 

@@ -16,7 +16,7 @@ from tests.factories import give_device
 from tests.withdrawals.helpers import device_answer, review
 from withdrawals.idempotency import idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
-from withdrawals.services import requests
+from withdrawals.services import requests as withdrawal_requests
 from withdrawals.services.requests import StepUp, withdrawal_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,7 @@ def test_W3_two_tries_past_the_ledger_reads_are_decided_by_the_unique_constraint
     """Without the reads of the ledger, both tries reach the INSERT: PostgreSQL's unique
     index makes the second wait for the first to commit and then refuses it; the second
     try is undone and names the first."""
-    monkeypatch.setattr(requests, "already_made_check", lambda **request: None)
+    monkeypatch.setattr(withdrawal_requests, "already_made_check", lambda **request: None)
     user, call = two_tries(idempotency_key_new())
 
     outcomes = run_at_once(call, 2)
