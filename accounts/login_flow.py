@@ -10,6 +10,7 @@ from datetime import datetime
 import django_otp
 from django.conf import settings
 from django.contrib.auth import login as auth_login
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -70,11 +71,16 @@ class LoginFlow:
 
     def complete(self, user: User, device: Device, approval_method: str = "") -> None:
         """Log the user in, verified by `device`: `auth_login` rotates the session key, so
-        a key planted before login is worthless after it."""
-        login_succeeded(user=user, client=ClientInfo.from_request(self.request))
-        self.abandon()
-        auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        django_otp.login(self.request, device)
+        a key planted before login is worthless after it. One transaction holds the reset
+        failure count (L3), the `login.succeeded` event, the session's new key and its place
+        among the user's sessions (G3): a worker killed midway writes none of them. The
+        session's data follows as the response leaves; killed just before, the worker leaves
+        a login recorded whose new key never reached the browser, which logs nobody in."""
+        with transaction.atomic():
+            login_succeeded(user=user, client=ClientInfo.from_request(self.request))
+            self.abandon()
+            auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+            django_otp.login(self.request, device)
         if approval_method:
             self.request.session[APPROVAL_METHOD_KEY] = approval_method
 

@@ -20,6 +20,7 @@ from bench.seed import BENCH_PIN, portal_users_seed
 from devices.crypto import secret_decrypt
 from devices.models import SecurityDevice
 from devices.ocra import ocra_response
+from withdrawals.idempotency import idempotency_key_new
 from withdrawals.services.intents import withdrawal_intent_create
 from withdrawals.services.requests import StepUp, withdrawal_request
 
@@ -139,6 +140,7 @@ def _withdrawal(user: User) -> dict[str, int]:
             destination=DESTINATION,
             device_id=None,
             client=SYSTEM,
+            idempotency_key=idempotency_key_new(),  # as the portal's form carries it
         )
     review = len(queries)
     answer = _answer(intent.device, challenge.value)
@@ -149,6 +151,7 @@ def _withdrawal(user: User) -> dict[str, int]:
             amount=intent.amount,
             destination=intent.destination,
             step_up=StepUp(intent_token=intent.token, challenge_id=challenge.pk, response=answer),
+            idempotency_key=intent.idempotency_key,
             client=SYSTEM,
         )
     return {"withdrawal review": review, "withdrawal": len(queries)}

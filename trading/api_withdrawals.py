@@ -13,11 +13,12 @@ from ninja import Router, Status
 from accounts.models import Account, User
 from trading import schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out, trading_client
-from trading.errors import login_failed, unknown_device
+from trading.errors import key_reused, login_failed, unknown_device
 from trading.services.orders import no_account
 from trading.services.sessions import trading_session_end_if_locked
 from withdrawals.amounts import amount_parse
 from withdrawals.conf import CURRENCY
+from withdrawals.idempotency import KeyReused
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.intents import approving_devices, withdrawal_intent_create
@@ -93,15 +94,18 @@ def intent_create(request: SessionRequest, payload: schemas.IntentIn):
     )
 
 
-@router.post("", response={201: schemas.WithdrawalOut, **REFUSED})
+@router.post("", response={200: schemas.WithdrawalOut, 201: schemas.WithdrawalOut, **REFUSED})
 def withdraw(request: SessionRequest, payload: schemas.WithdrawIn):
-    """The device's answer to the intent's challenge, with the same amount and destination:
-    201 with the ledger row, or 409 saying why not. The approval works once, right or
-    wrong; a wrong answer is a failed login attempt (L3) and a lockout ends the session."""
+    """The device's answer to the intent's challenge, with the same amount and destination
+    and the client's idempotency key: 201 with the ledger row, or 409 saying why not. The
+    approval works once, right or wrong; a wrong answer is a failed login attempt (L3) and a
+    lockout ends the session. Sent again with the same key (a retry after a lost answer),
+    the request is answered 200 with the same row and makes nothing; the key sent with
+    another amount or destination is 422 `idempotency_key_reused`."""
     user, account = _holder(request)
     client = trading_client(request)
     try:
-        withdrawal = withdrawal_request(
+        accepted = withdrawal_request(
             user=user,
             account=account,
             amount=amount_parse(payload.amount),
@@ -111,8 +115,11 @@ def withdraw(request: SessionRequest, payload: schemas.WithdrawIn):
                 challenge_id=payload.challenge_id,
                 response=payload.response,
             ),
+            idempotency_key=payload.idempotency_key,
             client=client,
         )
+    except KeyReused as reused:
+        raise key_reused() from reused
     except WithdrawalRefused as refusal:
         if trading_session_end_if_locked(session=request.auth, client=client):
             raise login_failed() from refusal
@@ -122,7 +129,7 @@ def withdraw(request: SessionRequest, payload: schemas.WithdrawIn):
             else None
         )
         return Status(409, _refusal_out(refusal, made))
-    return Status(201, _withdrawal_out(withdrawal))
+    return Status(200 if accepted.repeated else 201, _withdrawal_out(accepted.withdrawal))
 
 
 def _holder(request: SessionRequest) -> tuple[User, Account]:

@@ -11,6 +11,7 @@ from accounts.outage import DATABASE_RETRY_AFTER
 from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
+from withdrawals.idempotency import KEY_REUSED
 
 # Everything under this path is for programs: its errors are JSON, never the portal's pages.
 API_PATH = "/api/"
@@ -95,3 +96,8 @@ def no_device() -> TradingError:
 
 def unknown_device() -> TradingError:
     return TradingError(404, "unknown_device", "That is not one of your active devices.")
+
+
+def key_reused() -> TradingError:
+    """A withdrawal's idempotency key sent again with another amount or destination."""
+    return TradingError(422, "idempotency_key_reused", KEY_REUSED)

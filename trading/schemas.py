@@ -13,6 +13,8 @@ from accounts.permissions import Market
 from accounts.validators import USERNAME_MAX_LENGTH
 from trading import conf
 from trading.models import OrderSide
+from withdrawals import conf as withdrawals_conf
+from withdrawals.idempotency import KEY_PATTERN
 
 RowId = Annotated[int, Field(ge=1, le=2**62)]
 Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH)]
@@ -190,12 +192,26 @@ class IntentOut(Schema):
     expires_at: datetime
 
 
+# Chosen by the client, once per withdrawal it means to make, and sent again unchanged with
+# every retry of that withdrawal: a UUID, or 16 to 64 URL-safe characters.
+IdempotencyKey = Annotated[
+    str,
+    Field(
+        strict=True,
+        min_length=withdrawals_conf.IDEMPOTENCY_KEY_MIN_LENGTH,
+        max_length=withdrawals_conf.IDEMPOTENCY_KEY_MAX_LENGTH,
+        pattern=f"^{KEY_PATTERN.pattern}$",
+    ),
+]
+
+
 class WithdrawIn(Schema):
     intent_token: Secret
     challenge_id: RowId | None = None
     response: Response = ""
     amount: Annotated[StrictText, Field(max_length=40)]
     destination: Annotated[StrictText, Field(max_length=64)]
+    idempotency_key: IdempotencyKey
 
 
 class WithdrawalOut(Schema):

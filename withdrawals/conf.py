@@ -19,3 +19,10 @@ CURRENCY = "USD"
 EXCHANGE = "NYSE"
 EXCHANGE_TIME_ZONE = "America/New_York"
 WINDOW_BUSINESS_DAYS = 5
+
+# The idempotency key that names one withdrawal across its retries: the portal draws 24
+# random bytes (32 URL-safe characters) when it shows the form; an API client brings its
+# own, of 16 to 64 URL-safe characters (a UUID fits).
+IDEMPOTENCY_KEY_BYTES = 24
+IDEMPOTENCY_KEY_MIN_LENGTH = 16
+IDEMPOTENCY_KEY_MAX_LENGTH = 64

@@ -20,6 +20,9 @@ class Withdrawal(AppendOnlyModel):
 
     Rows are never changed or deleted: the ORM refuses it and a database trigger too.
     Usage is summed per account over `business_day`, on the (account, business_day) index.
+    Each row made since idempotency keys exist carries the key its request was sent with,
+    unique per user, so no retry of a request can make a second row
+    (`withdrawals.idempotency`); rows from before have none and cannot be given one later.
     """
 
     user = models.ForeignKey(
@@ -35,6 +38,9 @@ class Withdrawal(AppendOnlyModel):
     tier_reason = models.CharField(max_length=200)
     business_day = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    idempotency_key = models.CharField(  # noqa: DJ001 - NULL: the rows from before keys
+        max_length=conf.IDEMPOTENCY_KEY_MAX_LENGTH, null=True, blank=True
+    )
 
     append_only_message = "The withdrawal ledger is append-only."
 
@@ -47,6 +53,14 @@ class Withdrawal(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="withdrawal_amount_positive"
+            ),
+            # Partial: the rows from before keys stay out of the index. On SQLite a partial
+            # index is added as it is, where a plain unique constraint would rebuild the
+            # table and drop its append-only trigger.
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="withdrawal_user_idempotency_key",
             ),
         ]
 
@@ -74,6 +88,10 @@ class WithdrawalIntent(models.Model):
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     destination = models.CharField(max_length=34)
     device = models.ForeignKey("devices.SecurityDevice", on_delete=models.CASCADE)
+    # The key the portal makes this intent's withdrawal under: the one its form carried,
+    # so a resubmitted review or approval names the withdrawal already made. An intent
+    # reviewed over the API draws one; the API's client sends its own key with the answer.
+    idempotency_key = models.CharField(max_length=conf.IDEMPOTENCY_KEY_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,10 @@
 """Client Portal pages for withdrawals: review (tier, why, what is still available), the
 device approval, the confirmation, and the client's history. Views parse and render; the
-services decide."""
+services decide.
+
+The form carries an idempotency key drawn when it is shown; the review keeps it in the
+intent, and the approval makes the withdrawal under it. A review or an approval sent again
+(a reload after a lost answer, a double click) lands on the withdrawal already made."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.services.lockout import lockout_is_active
 from devices.decorators import verified_login_required
 from withdrawals.forms import StepUpForm, WithdrawalForm
+from withdrawals.idempotency import KeyReused, idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.selectors import withdrawal_capacity, withdrawal_history
 from withdrawals.services.intents import (
@@ -27,9 +32,15 @@ from withdrawals.services.intents import (
     withdrawal_intent_create,
 )
 from withdrawals.services.refusals import WithdrawalRefused
+from withdrawals.services.repeats import AlreadyMade
 from withdrawals.services.requests import StepUp, withdrawal_request
 
 HISTORY_ROWS = 50
+ALREADY_ACCEPTED = "This withdrawal was already accepted: it was made once, and only once."
+FORM_REUSED = (
+    "This form was already used for a withdrawal of another amount or destination; nothing "
+    "was withdrawn now. Review the withdrawal again."
+)
 
 
 @never_cache
@@ -45,7 +56,7 @@ def withdrawal_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         account=account,
         devices=devices,
-        initial={"account": account.pk},
+        initial={"account": account.pk, "idempotency_key": idempotency_key_new()},
     )
     if request.method == "POST" and devices and form.is_valid():
         try:
@@ -56,9 +67,15 @@ def withdrawal_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 destination=form.cleaned_data["destination"],
                 device_id=form.cleaned_data["device"],
                 client=ClientInfo.from_request(request),
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
+        except AlreadyMade as made:
+            return _already_accepted(request, made.withdrawal)
         except WithdrawalRefused as refusal:
             form.add_error(None, refusal.message)
+        except KeyReused:
+            form.key_renew()
+            form.add_error(None, FORM_REUSED)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -90,7 +107,7 @@ def withdrawal_approve_view(request: AuthenticatedHttpRequest, token: str) -> Ht
     if request.method == "POST":
         data = form.cleaned_data if form.is_valid() else {}
         try:
-            withdrawal = withdrawal_request(
+            accepted = withdrawal_request(
                 user=user,
                 account=intent.account,
                 amount=intent.amount,
@@ -100,11 +117,17 @@ def withdrawal_approve_view(request: AuthenticatedHttpRequest, token: str) -> Ht
                     challenge_id=data.get("challenge"),
                     response=data.get("response", ""),
                 ),
+                idempotency_key=intent.idempotency_key,
                 client=ClientInfo.from_request(request),
             )
         except WithdrawalRefused as refusal:
             return _refused(request, intent, refusal)
-        return redirect("withdrawals:detail", pk=withdrawal.pk)
+        except KeyReused:
+            messages.error(request, FORM_REUSED)
+            return redirect("withdrawals:withdraw")
+        if accepted.repeated:
+            return _already_accepted(request, accepted.withdrawal)
+        return redirect("withdrawals:detail", pk=accepted.withdrawal.pk)
     return _approve_page(request, intent, form)
 
 
@@ -142,14 +165,21 @@ def _approve_page(
     return render(request, "withdrawals/approve.html", context)
 
 
+def _already_accepted(request: AuthenticatedHttpRequest, withdrawal: Withdrawal) -> HttpResponse:
+    """A request sent again under its key: the confirmation of the withdrawal it made."""
+    messages.info(request, ALREADY_ACCEPTED)
+    return redirect("withdrawals:detail", pk=withdrawal.pk)
+
+
 def _refused(
     request: AuthenticatedHttpRequest, intent: WithdrawalIntent, refusal: WithdrawalRefused
 ) -> HttpResponse:
-    """A double submit of an approval already accepted lands on its confirmation; a wrong
-    answer that completes a lockout (L3) ends the session as the login would."""
+    """An approval already accepted through another channel, sent again here, lands on its
+    confirmation; a wrong answer that completes a lockout (L3) ends the session as the
+    login would."""
     intent.refresh_from_db(fields=["withdrawal"])
     if intent.withdrawal_id is not None:
-        messages.info(request, "This withdrawal was already submitted; it was made once.")
+        messages.info(request, ALREADY_ACCEPTED)
         return redirect("withdrawals:detail", pk=intent.withdrawal_id)
     user = request.user
     user.refresh_from_db(fields=["locked_at", "last_failed_login_at"])

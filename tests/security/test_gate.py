@@ -22,6 +22,7 @@ from tests.devices.conftest import make_holder
 from tests.devices.temporary.helpers import device_of, passcode_give
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.login_helpers import answer_device, card_answer, is_logged_in, post_login
+from withdrawals.idempotency import idempotency_key_new
 from withdrawals.models import Withdrawal
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def test_G5_W1_withdrawal_approved_with_a_passcode_is_held_to_the_none_row(suppo
             "amount": "3000000.00",
             "destination": "GB82WEST12345698765432",
             "device": passcode_device.pk,
+            "idempotency_key": idempotency_key_new(),
         }
 
         refused = client.post(reverse("withdrawals:withdraw"), form)

@@ -11,6 +11,8 @@ from accounts.models import AuditEvent, AuditEventType, LoginFailure
 from accounts.services.login import INVALID_CREDENTIALS
 from tests.factories import UserFactory
 from tests.trading.api import ask, begin, card_login, card_reply, post, verify
+from trading.models import PendingTradingLogin, TradingSession
+from trading.services import login as trading_login
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,34 @@ def test_no_active_device_is_refused_with_what_to_do(client, password):
 
     assert response.status_code == 403
     assert response.json()["error"] == "no_device"
+
+
+def test_L3_a_failure_after_the_login_was_recorded_leaves_nothing(
+    client, user, password, monkeypatch
+):
+    """The completion is one transaction: the pending login deleted, the failure count
+    reset with `login.succeeded`, the session with `trading.session_started`. An exception
+    after the session was written, standing for a worker killed there, undoes them all;
+    the same login is then completed with a new challenge."""
+    begin(client, user.username, "wrong-password")
+    login_id = begin(client, user.username, password).json()["login_id"]
+    real_start = trading_login.trading_session_start
+
+    def dies_after(**kwargs):
+        real_start(**kwargs)
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(trading_login, "trading_session_start", dies_after)
+    with pytest.raises(RuntimeError):
+        verify(client, login_id, ask(client, login_id).json())
+
+    assert LoginFailure.objects.filter(user=user).count() == 1
+    assert not AuditEvent.objects.filter(
+        event_type__in=[AuditEventType.LOGIN_SUCCEEDED, AuditEventType.TRADING_SESSION_STARTED]
+    ).exists()
+    assert not TradingSession.objects.exists()
+    assert PendingTradingLogin.objects.filter(user=user).exists()
+    monkeypatch.undo()
+    assert verify(client, login_id, ask(client, login_id).json()).status_code == 200
+    assert TradingSession.objects.count() == 1
+    assert not LoginFailure.objects.filter(user=user).exists()

@@ -27,7 +27,9 @@ def test_openapi_schema_is_served_as_valid_json(client):
     } <= set(schema["paths"])
     order = schema["paths"]["/api/trading/orders"]["post"]
     assert {"201", "403"} <= set(order["responses"])
-    assert {"201", "409"} <= set(schema["paths"]["/api/trading/withdrawals"]["post"]["responses"])
+    withdraw = schema["paths"]["/api/trading/withdrawals"]["post"]
+    assert {"200", "201", "409"} <= set(withdraw["responses"])
+    assert "idempotency_key" in schema["components"]["schemas"]["WithdrawIn"]["required"]
     assert "bearer" in json.dumps(schema["components"]["securitySchemes"]).lower()
 
 

@@ -4,6 +4,7 @@ the portal, so the same tiers, windows, refusals and single-use approvals, as JS
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
 from tests.trading.api import begin, card_login, card_reply, get, post, token_of
 from tests.trading.test_temporary_T2 import passcode_login
+from withdrawals.idempotency import KEY_REUSED
 from withdrawals.models import Withdrawal, WithdrawalIntent
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,7 @@ def review(client, token, amount="1000.00", **extra):
 
 
 def submit(client, token, intent, response=None, **extra):
+    """The answer to `intent`, under a key of its own unless `idempotency_key` is given."""
     return post(
         client,
         "/withdrawals",
@@ -46,6 +49,7 @@ def submit(client, token, intent, response=None, **extra):
             "response": card_reply(intent) if response is None else response,
             "amount": intent["amount"],
             "destination": DESTINATION,
+            "idempotency_key": str(uuid.uuid4()),
             **extra,
         },
         token,
@@ -253,3 +257,107 @@ def test_T2_passcode_session_cannot_reach_withdrawals_after_two_days(
     assert (response.status_code, response.json()["error"]) == (401, "session_expired")
     assert not WithdrawalIntent.objects.exists()
     assert passcode_login(client, user, password, code).json()["error"] == "access_refused"
+
+
+def test_W3_a_retry_under_the_same_key_is_answered_200_with_the_first_body(
+    client, clock, user, password
+):
+    token = session_of(client, user, password)
+    intent = review(client, token).json()
+    answer = card_reply(intent)
+    key = str(uuid.uuid4())
+    first = submit(client, token, intent, answer, idempotency_key=key)
+    events = AuditEvent.objects.count()
+
+    again = submit(client, token, intent, answer, idempotency_key=key)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Withdrawal.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_W3_a_new_review_sent_under_a_used_key_makes_nothing(client, clock, user, password):
+    """The answer to the first try was lost; the client reviewed again and answered the
+    new challenge, under the key of the first try."""
+    token = session_of(client, user, password)
+    key = "retry-of-one-withdrawal-0001"
+    first = submit(client, token, review(client, token).json(), idempotency_key=key)
+    retry = review(client, token).json()
+
+    again = submit(client, token, retry, idempotency_key=key)
+
+    assert again.status_code == 200 and again.json() == first.json()
+    assert Withdrawal.objects.count() == 1
+    assert WithdrawalIntent.objects.get(token=retry["intent_token"]).used_at is None
+
+
+def test_W3_a_key_sent_with_another_amount_is_422_and_changes_nothing(
+    client, clock, user, password
+):
+    token = session_of(client, user, password)
+    key = str(uuid.uuid4())
+    submit(client, token, review(client, token).json(), idempotency_key=key)
+    other = review(client, token, amount="2000.00").json()
+    events = AuditEvent.objects.count()
+
+    response = submit(client, token, other, idempotency_key=key)
+
+    assert response.status_code == 422
+    assert response.json() == {"error": "idempotency_key_reused", "detail": KEY_REUSED}
+    assert Withdrawal.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+    assert WithdrawalIntent.objects.get(token=other["intent_token"]).used_at is None
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "too-short",
+        "k" * 65,
+        "k" * 100_000,
+        "nul\u0000nul\u0000nul\u0000nul\u0000",
+        "control\u0007characters\u001b[0m",
+        "line\r\nbreak-in-the-key-here",
+        "trailing-newline-is-no-key\n",
+        "ключ-из-кириллицы-здесь",
+        "ＦＵＬＬＷＩＤＴＨＫＥＹＳ",
+        12345678901234567890,
+        1.5e20,
+        True,
+        None,
+        ["a-list-is-not-a-key-at-all"],
+        {"key": "an-object-is-not-a-key-either"},
+    ],
+)
+def test_W3_anything_but_a_key_is_422_and_records_nothing(client, clock, user, password, key):
+    token = session_of(client, user, password)
+    intent = review(client, token).json()
+    events = AuditEvent.objects.count()
+
+    response = submit(client, token, intent, idempotency_key=key)
+
+    assert response.status_code == 422, response.content
+    assert response.json()["error"] == "invalid_input"
+    assert "idempotency_key" in str(response.json()["detail"])
+    assert not Withdrawal.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert WithdrawalIntent.objects.get(token=intent["intent_token"]).used_at is None
+
+
+def test_W3_a_withdrawal_without_a_key_is_422(client, clock, user, password):
+    token = session_of(client, user, password)
+    intent = review(client, token).json()
+    body = {
+        "intent_token": intent["intent_token"],
+        "challenge_id": intent["challenge_id"],
+        "response": card_reply(intent),
+        "amount": intent["amount"],
+        "destination": DESTINATION,
+    }
+
+    response = post(client, "/withdrawals", body, token)
+
+    assert response.status_code == 422 and response.json()["error"] == "invalid_input"
+    assert not Withdrawal.objects.exists()

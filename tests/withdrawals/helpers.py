@@ -16,7 +16,7 @@ from tests.factories import DEFAULT_PIN
 from tests.login_helpers import card_answer
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.services.intents import withdrawal_intent_create
-from withdrawals.services.requests import StepUp, withdrawal_request
+from withdrawals.services.requests import Accepted, StepUp, withdrawal_request
 
 DESTINATION = "GB82WEST12345698765432"
 
@@ -49,6 +49,27 @@ def review(
     )
 
 
+def send(
+    user: User,
+    intent: WithdrawalIntent,
+    challenge: Challenge,
+    response: str,
+    amount: str | None = None,
+    destination: str | None = None,
+    key: str | None = None,
+) -> Accepted:
+    """The answer submitted under `key`, by default the intent's own, as the portal does."""
+    return withdrawal_request(
+        user=user,
+        account=user.account,
+        amount=Decimal(amount) if amount is not None else intent.amount,
+        destination=destination or intent.destination,
+        step_up=StepUp(intent_token=intent.token, challenge_id=challenge.pk, response=response),
+        idempotency_key=key or intent.idempotency_key,
+        client=SYSTEM,
+    )
+
+
 def submit(
     user: User,
     intent: WithdrawalIntent,
@@ -57,14 +78,7 @@ def submit(
     amount: str | None = None,
     destination: str | None = None,
 ) -> Withdrawal:
-    return withdrawal_request(
-        user=user,
-        account=user.account,
-        amount=Decimal(amount) if amount is not None else intent.amount,
-        destination=destination or intent.destination,
-        step_up=StepUp(intent_token=intent.token, challenge_id=challenge.pk, response=response),
-        client=SYSTEM,
-    )
+    return send(user, intent, challenge, response, amount, destination).withdrawal
 
 
 def withdraw(user: User, amount: str, passcode: str = "", device_id: int | None = None):

@@ -27,17 +27,18 @@ LIMIT = Decimal("50000.00")  # the "none" row: the account is opted out
 def attempt(user, intent, challenge, response):
     def call() -> str:
         try:
-            withdrawal_request(
+            accepted = withdrawal_request(
                 user=user,
                 account=user.account,
                 amount=intent.amount,
                 destination=intent.destination,
                 step_up=StepUp(intent.token, challenge.pk, response),
+                idempotency_key=intent.idempotency_key,
                 client=SYSTEM,
             )
         except WithdrawalRefused as refusal:
             return refusal.message
-        return "accepted"
+        return "repeated" if accepted.repeated else "accepted"
 
     return call
 
@@ -81,4 +82,5 @@ def test_W3_one_approval_submitted_twenty_times_at_once_makes_one_withdrawal():
     outcomes = run_at_once(call, RACERS)
 
     assert outcomes.count("accepted") == 1
+    assert outcomes.count("repeated") == RACERS - 1  # each waited, then found the first
     assert Withdrawal.objects.filter(account=user.account).count() == 1

@@ -24,7 +24,7 @@ def test_W1_withdrawal_form_never_fails(db, data):
     client = logged_in(user)
     device = user.securitydevice_set.get()
     kept = {"account": user.account_id, "destination": DESTINATION, "device": device.pk}
-    body = data.draw(bodies(fuzzed=("amount",), kept=kept))
+    body = data.draw(bodies(fuzzed=("amount", "idempotency_key"), kept=kept))
 
     # An amount the fuzzer happens to write validly may open an approval; nothing more.
     post_fuzzed(client, reverse("withdrawals:withdraw"), body, may_succeed=True)

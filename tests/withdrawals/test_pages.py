@@ -13,13 +13,17 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.login_helpers import card_answer, full_login
 from tests.withdrawals.helpers import DESTINATION, review, withdraw
 from withdrawals.amounts import AMOUNT_FORMAT, AMOUNT_RANGE, amount_check, amount_parse
+from withdrawals.forms import FORM_UNREADABLE
+from withdrawals.idempotency import idempotency_key_check, idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.services.intents import UNKNOWN_ACCOUNT
+from withdrawals.views import ALREADY_ACCEPTED, FORM_REUSED
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("withdrawals:withdraw")
@@ -37,11 +41,13 @@ def portal(client, scc_user, password):
 
 
 def review_post(portal, user, amount: str, destination: str = DESTINATION, **extra):
+    """The form as the page gives it: with a fresh idempotency key unless one is given."""
     data = {
         "account": user.account_id,
         "amount": amount,
         "destination": destination,
         "device": user.securitydevice_set.get().pk,
+        "idempotency_key": idempotency_key_new(),
     }
     return portal.post(PAGE, {**data, **extra})
 
@@ -243,3 +249,100 @@ def test_service_refuses_amounts_no_form_would_pass(value, message):
         amount_check(value)
 
     assert error.value.messages == [message]
+
+
+def shown_key(page) -> str:
+    """The idempotency key the page's form carries, as a browser would send it back."""
+    found = re.search(r'<input type="hidden" name="idempotency_key" value="([^"]*)"', page)
+    assert found is not None, "the form carries its key"
+    return found.group(1)
+
+
+def test_W3_each_form_shown_carries_a_fresh_key(portal):
+    first = shown_key(portal.get(PAGE).content.decode())
+    second = shown_key(portal.get(PAGE).content.decode())
+
+    assert first != second
+    assert idempotency_key_check(first) == first and len(first) == 32
+
+
+def test_W3_review_sent_again_after_the_withdrawal_shows_it_already_accepted(portal, scc_user):
+    key = shown_key(portal.get(PAGE).content.decode())
+    reviewed = review_post(portal, scc_user, "10.00", idempotency_key=key)
+    _, done = approve(portal, reviewed)
+
+    again = review_post(portal, scc_user, "10.00", idempotency_key=key)
+
+    assert again.status_code == 302 and again["Location"] == done["Location"]
+    page = portal.get(again["Location"]).content.decode()
+    assert ALREADY_ACCEPTED in page and "Withdrawal accepted" in page
+    assert Withdrawal.objects.count() == 1 and WithdrawalIntent.objects.count() == 1
+
+
+def test_W3_approval_sent_again_shows_the_withdrawal_already_accepted(portal, scc_user):
+    reviewed = review_post(portal, scc_user, "10.00")
+    page = portal.get(reviewed["Location"])
+    challenge = page.context["challenge"]
+    data = {
+        "challenge": challenge.pk,
+        "response": card_answer(page.context["device"], challenge.value),
+    }
+    first = portal.post(reviewed["Location"], data)
+    events = AuditEvent.objects.count()
+
+    again = portal.post(reviewed["Location"], data)
+
+    assert again["Location"] == first["Location"]
+    assert ALREADY_ACCEPTED in portal.get(again["Location"]).content.decode()
+    assert Withdrawal.objects.count() == 1
+    assert AuditEvent.objects.count() == events, "no refusal recorded for the repeat"
+
+
+def test_W3_form_key_reused_for_another_amount_is_a_clear_error_with_a_new_key(portal, scc_user):
+    key = idempotency_key_new()
+    approve(portal, review_post(portal, scc_user, "10.00", idempotency_key=key))
+
+    response = review_post(portal, scc_user, "20.00", idempotency_key=key)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [FORM_REUSED]
+    renewed = shown_key(response.content.decode())
+    assert renewed != key and idempotency_key_check(renewed) == renewed
+    assert WithdrawalIntent.objects.count() == 1 and Withdrawal.objects.count() == 1
+    assert review_post(portal, scc_user, "20.00", idempotency_key=renewed).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,
+        "",
+        "short",
+        "k" * 65,
+        "k" * 5000,
+        "nul\x00nul\x00nul\x00nul\x00",
+        "control\x07characters\x1b[0m",
+        "line\r\nbreak-in-the-key-here",
+        "spaces in the key are refused",
+        "<script>alert(1)</script>xxxxxx",
+        "ключ-из-кириллицы-здесь",
+    ],
+)
+def test_W3_a_form_without_a_valid_key_is_a_clear_error_and_records_nothing(portal, scc_user, key):
+    data = {
+        "account": scc_user.account_id,
+        "amount": "10.00",
+        "destination": DESTINATION,
+        "device": scc_user.securitydevice_set.get().pk,
+    }
+    if key is not None:
+        data["idempotency_key"] = key
+
+    response = portal.post(PAGE, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [FORM_UNREADABLE]
+    assert FORM_UNREADABLE in response.content.decode()
+    renewed = shown_key(response.content.decode())
+    assert idempotency_key_check(renewed) == renewed, "the form shown again can be sent"
+    assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()

@@ -20,7 +20,8 @@ from devices.temporary.services import passcode_issue
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.identification_helpers import caller_identified
-from tests.withdrawals.helpers import DESTINATION, device_answer, review, submit
+from tests.withdrawals.helpers import DESTINATION, device_answer, review, send, submit
+from withdrawals.idempotency import idempotency_key_new
 from withdrawals.models import Withdrawal
 from withdrawals.services.intents import (
     NO_APPROVING_DEVICE,
@@ -53,12 +54,13 @@ def test_step_up_right_answer_makes_exactly_the_reviewed_withdrawal(holder):
 
 
 def test_step_up_approval_cannot_be_replayed(holder):
+    """Under another idempotency key, as a new withdrawal: the approval is spent."""
     intent, challenge = review(holder, "100.00")
     answer = device_answer(intent.device, challenge)
     submit(holder, intent, challenge, answer)
 
     with pytest.raises(WithdrawalRefused, match="already been used"):
-        submit(holder, intent, challenge, answer)
+        send(holder, intent, challenge, answer, key=idempotency_key_new())
 
     assert Withdrawal.objects.count() == 1
 

@@ -5,13 +5,19 @@ password alone opens the session (L6); a temporary device opens it only inside i
 window (T2, T3).
 
 Each step is several transactions on purpose, as on the portal: a refusal is raised, and
-the failure it counted and audited must stay written (L3)."""
+the failure it counted and audited must stay written (L3). The completion of a login is one
+transaction: the pending login goes, the failure count starts again with its
+`login.succeeded` event, and the session opens with its own, all or none of them, so a
+worker killed midway leaves no event without its session nor a session without events."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from accounts.client_info import ClientInfo
+from accounts.models import User
 from accounts.services.login import login_password_check, login_succeeded
 from accounts.services.throttle import throttle_attempt
 from devices.flows.device_step import Refusal, step_device_choose, step_devices
@@ -55,8 +61,7 @@ def trading_login_begin(
     if user is None:
         raise invalid_credentials()
     if is_opted_out(user):
-        login_succeeded(user=user, client=client)
-        return trading_session_start(
+        return _login_complete(
             user=user, device=None, method=ApprovalMethod.PASSWORD, client=client
         )
     devices = step_devices(user, LOGIN)
@@ -96,13 +101,12 @@ def trading_second_factor_verify(
     user = pending.user
     outcome = factor_check(user=user, answer=answer, attempt=pending.attempt, client=client)
     if outcome.accepted:
-        pending.delete()
-        login_succeeded(user=user, client=client)
-        return trading_session_start(
+        return _login_complete(
             user=user,
             device=outcome.device,
             method=ApprovalMethod(outcome.approval_method or ApprovalMethod.RESPONSE),
             client=client,
+            pending=pending,
         )
     if outcome.refusal == Refusal.NOT_ALLOWED:
         pending.delete()
@@ -112,6 +116,23 @@ def trading_second_factor_verify(
     if outcome.locked or outcome.refusal == Refusal.LOCKED:
         pending.delete()
     raise login_failed()
+
+
+@transaction.atomic
+def _login_complete(
+    *,
+    user: User,
+    device: SecurityDevice | None,
+    method: ApprovalMethod,
+    client: ClientInfo,
+    pending: PendingTradingLogin | None = None,
+) -> OpenedSession:
+    """Every step passed: end the pending login, reset the failure count (L3) with its
+    event and open the session with its own, in one transaction."""
+    if pending is not None:
+        pending.delete()
+    login_succeeded(user=user, client=client)
+    return trading_session_start(user=user, device=device, method=method, client=client)
 
 
 def _second_factor_throttle(pending: PendingTradingLogin, client: ClientInfo) -> None:

@@ -1,6 +1,8 @@
 """Reviewing a withdrawal: the client states amount and destination, sees the tier and what
 is still available, and gets a challenge on a device of their choice, bound to exactly this
-request (step-up, ASVS 7.5.3)."""
+request (step-up, ASVS 7.5.3). The portal's form carries the request's idempotency key from
+here on: a review sent again after its withdrawal was made names that withdrawal instead of
+bothering the device again."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from devices.flows.device_step import step_challenge, step_devices_admitted
 from devices.models import Challenge, SecurityDevice
 from withdrawals import conf
 from withdrawals.amounts import amount_check, destination_clean
+from withdrawals.idempotency import idempotency_key_check, idempotency_key_new
 from withdrawals.models import WithdrawalIntent
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.refusals import (
@@ -24,6 +27,7 @@ from withdrawals.services.refusals import (
     refusal_record,
     withdrawal_event_record,
 )
+from withdrawals.services.repeats import already_made_check
 
 UNKNOWN_ACCOUNT = "There is no such account among yours."
 NO_APPROVING_DEVICE = (
@@ -52,12 +56,24 @@ def withdrawal_intent_create(
     destination: str,
     device_id: int | None,
     client: ClientInfo,
+    idempotency_key: str | None = None,
 ) -> tuple[WithdrawalIntent, Challenge]:
     """Record the reviewed request and issue its challenge. A request already over a limit
-    is refused here (with what is still available), before any device is bothered."""
+    is refused here (with what is still available), before any device is bothered.
+
+    `idempotency_key` is the one the portal's form carries: a request already made under it
+    raises AlreadyMade, the key used for another request KeyReused. Without one (the API,
+    whose client sends its key with the answer) the intent draws its own."""
     account_check(user=user, account=account)
     amount_check(amount)
     destination = destination_clean(destination)
+    if idempotency_key is None:
+        key = idempotency_key_new()
+    else:
+        key = idempotency_key_check(idempotency_key)
+        already_made_check(
+            user=user, key=key, account=account, amount=amount, destination=destination
+        )
     devices = approving_devices(user)
     if not devices:
         raise ValidationError(NO_APPROVING_DEVICE, code="no_device")
@@ -83,6 +99,7 @@ def withdrawal_intent_create(
                 amount=amount,
                 destination=destination,
                 device=device,
+                idempotency_key=key,
                 created_at=now,
                 expires_at=now + conf.INTENT_TTL,
             )

@@ -4,6 +4,15 @@ under that lock, so concurrent requests on one account are decided one after ano
 never together exceed a limit.
 
 Locks are taken in one order everywhere: the intent, the device, the account.
+
+Every request carries an idempotency key (`withdrawals.idempotency`), and the whole of it
+(the approval used, the device's answer, the ledger row, the audit event) is one
+transaction. The ledger is read under the key once the intent is locked, where a second
+submit of one approval waits for the first to commit, and again once the account is,
+where two approvals sent under one key wait for each other; the ledger's unique (user,
+key) constraint refuses a second row in any case. A request found to have been made
+already is undone and names the withdrawal made: no second row, no second event, and its
+approval is left as it was.
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
@@ -20,6 +29,7 @@ from devices.assurance import Action
 from devices.flows.device_step import Answer, Refusal, StepOutcome, step_answer
 from withdrawals import conf
 from withdrawals.amounts import amount_check, destination_clean
+from withdrawals.idempotency import idempotency_key_check
 from withdrawals.models import Withdrawal, WithdrawalIntent
 from withdrawals.selectors import withdrawal_capacity
 from withdrawals.services.intents import account_check
@@ -33,6 +43,7 @@ from withdrawals.services.refusals import (
     refusal_record,
     withdrawal_event_record,
 )
+from withdrawals.services.repeats import AlreadyMade, already_made_check, withdrawal_repeated
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,15 @@ class StepUp:
     response: str
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """An accepted withdrawal. `repeated`: it was made earlier under the same idempotency
+    key, and this request, which wrote nothing, only names it again."""
+
+    withdrawal: Withdrawal
+    repeated: bool = False
+
+
 def withdrawal_request(
     *,
     user: User,
@@ -51,25 +71,42 @@ def withdrawal_request(
     amount: Decimal,
     destination: str,
     step_up: StepUp,
+    idempotency_key: str,
     client: ClientInfo,
-) -> Withdrawal:
+) -> Accepted:
     """The accepted withdrawal, or WithdrawalRefused carrying the client's message. Bad
-    input raises ValidationError before anything is recorded."""
+    input raises ValidationError before anything is recorded; a key already used for
+    another request raises KeyReused, and nothing is recorded either."""
     account_check(user=user, account=account)
     amount_check(amount)
     destination = destination_clean(destination)
-    with transaction.atomic():
-        outcome = _decide(
-            user=user,
-            account=account,
-            amount=amount,
-            destination=destination,
-            step_up=step_up,
-            client=client,
+    key = idempotency_key_check(idempotency_key)
+    try:
+        with transaction.atomic():
+            outcome = _decide(
+                user=user,
+                account=account,
+                amount=amount,
+                destination=destination,
+                step_up=step_up,
+                key=key,
+                client=client,
+            )
+    except AlreadyMade as made:
+        return Accepted(made.withdrawal, repeated=True)
+    except IntegrityError:
+        # The unique (user, key) constraint refused this row: a request under the same
+        # key committed after both reads of the ledger. Everything this one wrote is
+        # undone with its transaction (a savepoint in a caller's); the first is the answer.
+        withdrawal = withdrawal_repeated(
+            user=user, key=key, account=account, amount=amount, destination=destination
         )
+        if withdrawal is None:
+            raise
+        return Accepted(withdrawal, repeated=True)
     if isinstance(outcome, WithdrawalRefused):
         raise outcome
-    return outcome
+    return Accepted(outcome)
 
 
 def _decide(
@@ -79,6 +116,7 @@ def _decide(
     amount: Decimal,
     destination: str,
     step_up: StepUp,
+    key: str,
     client: ClientInfo,
 ) -> Withdrawal | WithdrawalRefused:
     """Every refusal is recorded and returned, not raised, so that it commits with the
@@ -101,6 +139,7 @@ def _decide(
         .filter(token=step_up.intent_token, user=user)
         .first()
     )
+    already_made_check(user=user, key=key, account=account, amount=amount, destination=destination)
     if intent is None or not intent.is_open(now):
         return refuse(APPROVAL_UNUSABLE, "approval_unusable")
     intent.used_at = now
@@ -122,6 +161,7 @@ def _decide(
         return refuse(_refusal_message(outcome), str(outcome.refusal))
 
     account = Account.objects.select_for_update().get(pk=account.pk)
+    already_made_check(user=user, key=key, account=account, amount=amount, destination=destination)
     capacity = withdrawal_capacity(user, account, now, outcome.withdrawal_cap)
     if not capacity.allows(amount):
         return refuse(over_limit_message(amount, capacity), "over_limit")
@@ -135,6 +175,7 @@ def _decide(
         tier_reason=capacity.tier.reason,
         business_day=capacity.business_day,
         created_at=now,
+        idempotency_key=key,
     )
     intent.withdrawal = withdrawal
     intent.save(update_fields=["withdrawal"])

@@ -14,8 +14,9 @@ from accounts.models import AuditEvent, AuditEventType
 from devices.models import Authenticator, DeviceShare, SecurityDevice
 from devices.roles import COMPLIANCE_GROUP, COMPLIANCE_PERMISSIONS
 from devices.selectors import active_devices
+from devices.sharing import services as sharing_services
 from devices.sharing.rules import ALREADY_OPEN, ShareRefused
-from devices.sharing.services import NOTHING_TO_GO_BACK_TO, share_request
+from devices.sharing.services import NOTHING_TO_GO_BACK_TO, share_approve, share_request
 from tests.devices.sharing.helpers import (
     compliance_officer,
     give_passcode,
@@ -240,3 +241,50 @@ def test_H2_the_database_allows_one_open_share_per_requester():
 
     with pytest.raises(IntegrityError):
         DeviceShare.objects.create(requester=requester, owner=owner, authenticator=card)
+
+
+def share_events():
+    return AuditEvent.objects.filter(event_type__startswith="share.")
+
+
+def dies_on_email(monkeypatch):
+    """The e-mails are the last step of an approval: failing there, as a worker killed
+    there would, follows every row and event the approval wrote."""
+
+    def fail(**email):
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(sharing_services, "security_email_send", fail)
+
+
+def test_H3_H5_a_failure_in_an_approval_at_once_leaves_nothing(monkeypatch):
+    """share_request is one transaction: the share, the requester's device on the card,
+    the devices set aside and both users' events, all or none."""
+    requester, owner = same_person_users("scc", "dsc_plus")
+    card = owner.securitydevice_set.get().authenticator
+    dies_on_email(monkeypatch)
+
+    with pytest.raises(RuntimeError):
+        share_request(requester=requester, owner=owner, authenticator=card, client=SYSTEM)
+
+    assert not DeviceShare.objects.exists()
+    assert not share_events().exists()
+    assert [d.authenticator.kind for d in active_devices(requester)] == ["scc"]
+    assert not SecurityDevice.objects.filter(user=requester, authenticator=card).exists()
+
+
+def test_H3_H5_a_failure_in_compliance_approval_leaves_the_share_pending(monkeypatch):
+    requester, owner = matching_records_users("scc", "dsc_plus")
+    card = owner.securitydevice_set.get().authenticator
+    share = share_request(requester=requester, owner=owner, authenticator=card, client=SYSTEM)
+    events = list(share_events().values_list("pk", flat=True))
+    dies_on_email(monkeypatch)
+
+    with pytest.raises(RuntimeError):
+        share_approve(share=share, actor=compliance_officer(), reason="One person", client=SYSTEM)
+
+    share.refresh_from_db()
+    assert share.status == DeviceShare.Status.PENDING and share.decided_at is None
+    assert list(share_events().values_list("pk", flat=True)) == events
+    assert [d.authenticator.kind for d in active_devices(requester)] == ["scc"]
+    assert not SecurityDevice.objects.filter(user=requester, authenticator=card).exists()
