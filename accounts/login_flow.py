@@ -20,7 +20,7 @@ from . import conf
 from .client_info import ClientInfo
 from .models import User
 from .services.login import login_succeeded
-from .services.sessions import session_was_ended
+from .services.sessions import session_key_rotate, session_was_ended
 
 PENDING_KEY = "sls_pending_login"
 # K5: how the second factor was approved (IB Key PIN or biometrics), for the trading
@@ -38,7 +38,7 @@ class LoginFlow:
         """Start the second step; `attempt` binds the challenges shown to this login only.
         The session key rotates here as at completion (G6): a key planted or seen before
         the password carries no pending login."""
-        self.request.session.cycle_key()
+        session_key_rotate(session=self.request.session)
         self.request.session[PENDING_KEY] = {
             "user_id": user.pk,
             "password_at": timezone.now().isoformat(),
