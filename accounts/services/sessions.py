@@ -33,9 +33,11 @@ def _session_store_class():
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
+@transaction.atomic
 def user_session_record(*, user: User, session_key: str) -> None:
     """Index a session that has just logged `user` in, and prune the user's rows older
-    than any session can live (SESSION_MAX_LIFETIME)."""
+    than any session can live (SESSION_MAX_LIFETIME). One transaction for both, not one
+    each: two statements fewer at every login."""
     now = timezone.now()
     UserSession.objects.filter(user=user, created_at__lt=now - SESSION_MAX_LIFETIME).delete()
     UserSession.objects.bulk_create(
