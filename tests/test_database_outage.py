@@ -20,6 +20,7 @@ from tests.error_helpers import assert_portal_page, browser, database_down
 from tests.factories import DEFAULT_PASSWORD
 from tests.login_helpers import card_answer, full_login, is_logged_in, post_login
 from tests.withdrawals.helpers import DESTINATION
+from withdrawals.idempotency import idempotency_key_new
 from withdrawals.models import Withdrawal, WithdrawalIntent
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,7 @@ def test_withdrawal_cut_off_by_the_outage_writes_nothing_and_can_be_retried(monk
             "amount": "1500.00",
             "destination": DESTINATION,
             "device": user.securitydevice_set.get().pk,
+            "idempotency_key": idempotency_key_new(),
         },
     )
     approval = client.get(reviewed["Location"])
