@@ -22,7 +22,7 @@ from accounts.client_info import ClientInfo
 from accounts.models import User
 from accounts.request_log import request_user_note
 from accounts.services.login import login_succeeded
-from accounts.services.sessions import session_was_ended
+from accounts.services.sessions import session_key_rotate, session_was_ended
 
 PENDING_KEY = "sls_pending_login"
 # K5: how the second factor was approved (IB Key PIN or biometrics), for the trading
@@ -40,7 +40,7 @@ class LoginFlow:
         """Start the second step; `attempt` binds the challenges shown to this login only.
         The session key rotates here as at completion (G6): a key planted or seen before
         the password carries no pending login."""
-        self.request.session.cycle_key()
+        session_key_rotate(session=self.request.session)
         self.request.session[PENDING_KEY] = {
             "user_id": user.pk,
             "password_at": timezone.now().isoformat(),

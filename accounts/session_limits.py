@@ -1,11 +1,16 @@
-"""The absolute end of a portal session (NIST SP 800-63B AAL2: reauthenticate after 12
-hours whatever the activity).
+"""The ends of a portal session (NIST SP 800-63B AAL2 reauthentication): 30 minutes
+without a request, and 12 hours whatever the activity.
 
-The idle end needs no code: SESSION_COOKIE_AGE is 30 minutes and SESSION_SAVE_EVERY_REQUEST
-moves the server-side expiry on every request, so a session left alone for 30 minutes is
-gone from the store. Activity cannot move the absolute end, so the moment of login is kept
-in the session and checked on every request; the session is then flushed on the server,
-written to the audit trail, and the user sent to the login page with a notice.
+The store ends an idle session by itself: SESSION_COOKIE_AGE is 30 minutes and
+SESSION_SAVE_EVERY_REQUEST moves the session's expiry on every request. With `cached_db`
+the copy read is the cache's, which Redis expires by its own clock, and Django does not
+look at the database's expiry date on a cache hit; so the time of each request is kept in
+the session too and checked here, and the idle end holds on either engine whatever the
+cache does. A session found idle is flushed quietly, as if the store had dropped it.
+
+Activity cannot move the absolute end, so the moment of login is kept in the session and
+checked on every request; the session is then flushed on the server, written to the audit
+trail, and the user sent to the login page with a notice.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +33,7 @@ from accounts.services.audit import audit_record
 from accounts.services.sessions import session_was_ended
 
 SESSION_STARTED_KEY = "sls_session_started_at"
+SESSION_SEEN_KEY = "sls_session_seen_at"
 SESSION_ENDED_MESSAGE = (
     "Your session has ended: portal sessions last at most 12 hours. Please log in again."
 )
@@ -33,6 +41,25 @@ SESSIONS_ENDED_MESSAGE = (
     "Your session has ended: your security device was reported lost or damaged. Please "
     "log in again."
 )
+
+
+class SessionIdleMiddleware:
+    """Right after SessionMiddleware, before the user is read from the session: a
+    logged-in session left alone for SESSION_COOKIE_AGE is flushed, as the store would
+    have dropped it, so the request goes on without a user. Stamps the time of every
+    request of a logged-in session, after the view, so the login's own request counts."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seen = request.session.get(SESSION_SEEN_KEY)
+        if isinstance(seen, int | float) and _seconds_since(seen) >= settings.SESSION_COOKIE_AGE:
+            request.session.flush()
+        response = self.get_response(request)
+        if SESSION_KEY in request.session:
+            request.session[SESSION_SEEN_KEY] = timezone.now().timestamp()
+        return response
 
 
 class SessionLifetimeMiddleware:
@@ -53,6 +80,10 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated and SESSION_STARTED_KEY not in request.session:
             request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
         return response
+
+
+def _seconds_since(timestamp: float) -> float:
+    return timezone.now().timestamp() - timestamp
 
 
 def _is_past_lifetime(request: HttpRequest) -> bool:

@@ -1,9 +1,10 @@
 """SQL queries per login step and per withdrawal, for a user with 1 and with 50 devices,
 with a short audit history and with 100,000 more audit rows about that user. Runs in one
 transaction that is rolled back: the bench database keeps none of it (the audit table is
-append-only, so rows could not be removed otherwise). Inside that transaction each
-session write takes a savepoint (two statements) that a served request does not, so the
-login steps are also counted once outside it (`served_login_queries`)."""
+append-only, so rows could not be removed otherwise). Inside that transaction Django's
+atomic blocks are savepoints, or no statement at all where they ask for none, instead of
+the BEGIN and COMMIT they cost as served, so the login steps are also counted once
+outside it (`served_login_queries`)."""
 
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def _answer(device: SecurityDevice, challenge: str) -> str:
 
 def served_login_queries() -> dict[str, int]:
     """Queries of the login steps outside any transaction, as gunicorn serves them: there
-    the session store writes without the savepoint it takes inside a transaction. The
-    user it logs in stays in the bench database, as the load's users do."""
+    each atomic block (the session store's writes among them) is a BEGIN and a COMMIT.
+    The user it logs in stays in the bench database, as the load's users do."""
     card = portal_users_seed(count=1)[0]
     _login_steps(card)  # the first login warms Django's caches
     return _login_steps(card)

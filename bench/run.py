@@ -270,8 +270,8 @@ def _print_queries() -> None:
         + ", ".join(f"{step} {count}" for step, count in served.items())
     )
     print(
-        "SQL queries per step inside one rolled-back transaction, where each session write "
-        "adds a savepoint (devices per user, audit rows about the user):"
+        "SQL queries per step inside one rolled-back transaction, where atomic blocks are "
+        "savepoints or nothing (devices per user, audit rows about the user):"
     )
     print(f"{'devices':>7} {'audit rows':>10}  " + "  ".join(f"{step:>17}" for step in STEPS))
     for devices, history, counts in queries_table():

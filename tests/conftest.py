@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from importlib import import_module
+from types import ModuleType
 
 import pytest
 from django.contrib.auth.models import Group
@@ -80,6 +82,16 @@ def support_agent(db) -> User:
     agent = StaffFactory(username="agent")
     agent.groups.add(Group.objects.get(name=SUPPORT_GROUP))
     return agent
+
+
+@pytest.fixture(
+    params=["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+)
+def session_engine(request, settings) -> ModuleType:
+    """Each engine the settings choose from, whichever this run's environment picks:
+    `cached_db` on the run's cache (local memory, or Redis when REDIS_URL is set)."""
+    settings.SESSION_ENGINE = request.param
+    return import_module(request.param)
 
 
 class _EveryTestRan:

@@ -194,6 +194,27 @@ def test_database_url_selects_the_database():
     assert result.stdout.split() == ["postgresql", "some_db"]
 
 
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_read_from_the_cache_only_when_every_server_shares_it(redis_url, engine):
+    """A local-memory cache belongs to one process, which could go on serving a session
+    that another process ended (logout, G3); Redis is the same for all of them."""
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        REDIS_URL=redis_url,
+    )
+
+    assert result.stdout.split() == [engine]
+
+
 def production_shell(script: str) -> list[str]:
     result = run_manage(
         "shell", "--no-imports", "-c", script, DATABASE_URL="sqlite://:memory:", **PRODUCTION

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 class UserSession(models.Model):
     """One logged-in portal session of a user, by its key in the session store. Written at
-    login, renamed when the store rotates the key, removed at logout; a row whose session
-    has since expired in the store is harmless and pruned at the user's next login."""
+    login, renamed when the portal rotates a logged-in session's key
+    (accounts.services.sessions.session_key_rotate), removed at logout; a row whose
+    session has since expired in the store is harmless and pruned at the user's next
+    login."""
 
     session_key = models.CharField(max_length=40, unique=True)
     user = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_info import ClientInfo
 from accounts.services.login import LOGIN_FAILED
+from accounts.services.sessions import session_key_rotate
 from devices.decorators import online_card_login_required, verified_login_required
 from devices.flows.device_step import Refusal
 from devices.forms import SecondFactorForm
@@ -160,5 +161,5 @@ def _session_moves_to(request: HttpRequest, device) -> None:
     under a new key."""
     request.session.pop(REACTIVATION_ATTEMPT_KEY, None)
     if request.user.otp_device.authenticator.kind_behaviour.temporary:
-        request.session.cycle_key()
+        session_key_rotate(session=request.session)
         django_otp.login(request, device)

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.session_limits.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,8 +141,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # NIST SP 800-63B AAL2 reauthentication: 30 minutes idle (the session is saved, and its
 # expiry moved, on every request) and 12 hours in all (accounts.session_limits).
 SESSION_COOKIE_AGE = 30 * 60
-# Django's database sessions, with the key rotated in place at login (accounts.session_store).
-SESSION_ENGINE = "accounts.session_store"
+# Django's own session engines, so sessions end on the server (logout, the limits, G3).
+# With Redis, shared by every server, sessions are read from it and written through to the
+# database; a process's local-memory cache could still serve a session that another
+# process ended, so without Redis they are read from the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_SAVE_EVERY_REQUEST = True
 # For the cached_db engine: a cache whose fallback keeps no copy (accounts.cache).
 SESSION_CACHE_ALIAS = "sessions"

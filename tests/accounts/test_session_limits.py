@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, AuditEventType
-from accounts.session_limits import SESSION_ENDED_MESSAGE
+from accounts.session_limits import SESSION_ENDED_MESSAGE, SESSION_SEEN_KEY
 from tests.login_helpers import full_login, is_logged_in
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,24 @@ def test_AAL2_activity_keeps_the_session_alive_past_30_minutes(logged_in, clock)
     for _ in range(6):
         clock.shift(dt.timedelta(minutes=20))
         assert is_logged_in(logged_in)
+
+
+@pytest.mark.parametrize(("idle", "still_in"), [(-1, True), (0, False)])
+def test_AAL2_idle_end_does_not_rest_on_the_stores_own_expiry(
+    client, settings, session_engine, user, password, idle, still_in
+):
+    """With `cached_db` on Redis the cached copy expires by Redis's clock, and Django does
+    not look at the database's expiry date on a cache hit: the time of the last request,
+    kept in the session, ends it all the same. Here the store still holds the session and
+    only that time says it is idle."""
+    full_login(client, user.username, password)
+    session = client.session
+    key = session.session_key
+    session[SESSION_SEEN_KEY] -= settings.SESSION_COOKIE_AGE + idle
+    session.save()
+
+    assert is_logged_in(client) is still_in
+    assert bool(session_engine.SessionStore(key).load()) is still_in
 
 
 def _active_until(client: Client, clock, end: dt.timedelta) -> None:

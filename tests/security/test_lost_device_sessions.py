@@ -8,7 +8,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_DB_PREFIX
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -92,6 +95,31 @@ def test_G3_T1_lost_card_ends_thiefs_portal_session(
     (message,) = [m for m in mail.outbox if "reported" in m.subject]
     assert message.to == ["victim@example.com"]
     assert f"was reported {state} on" in message.body
+
+
+def test_G3_lost_card_deletes_the_session_from_either_engines_store(
+    clock, settings, session_engine, support_agent, password
+):
+    """The session itself is gone from the store, the cache's copy too with `cached_db`:
+    the end does not rest on the start-time check alone."""
+    victim = UserFactory(device="dsc_plus")
+    thief = Client()
+    assert full_login(thief, victim.username, password).status_code == 302
+    key = thief.cookies[settings.SESSION_COOKIE_NAME].value
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    cached = cache.get(f"{CACHED_DB_PREFIX}{key}") is not None
+    assert cached is session_engine.__name__.endswith(".cached_db")
+    assert Session.objects.filter(session_key=key).exists()
+    clock.shift(dt.timedelta(minutes=1))
+
+    device_report(authenticator=card_of(victim), state="lost", agent=support_agent, client=SYSTEM)
+
+    assert cache.get(f"{CACHED_DB_PREFIX}{key}") is None
+    assert not Session.objects.filter(session_key=key).exists()
+    response = thief.get(reverse("accounts:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert sessions_ended_event(victim).detail["portal_sessions"] == 1
 
 
 def test_G3_session_missed_by_the_index_is_refused_by_its_start_time(

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.client_info import SYSTEM
-from accounts.models import AuditEvent, AuditEventType, LoginFailure
+from accounts.models import AuditEvent, AuditEventType, LoginFailure, UserSession
 from devices.models import Authenticator, Challenge
 from devices.temporary.access import TEMPORARY_DEVICE_ENDED
 from devices.temporary.policy import TEMPORARY_DEVICE_REVOKED
@@ -132,6 +133,29 @@ def test_T4_reactivating_a_found_device_ends_passcode_and_card_at_once(
         assert page.status_code == 302 and page["Location"] == reverse("accounts:login"), kind
         assert TEMPORARY_DEVICE_REVOKED in messages_of(browser.get(page["Location"])), kind
         assert not is_logged_in(browser), kind
+
+
+def test_T4_G3_session_moved_to_the_found_device_is_still_ended_by_a_report(
+    client, settings, user, password, stranded, support_agent
+):
+    """The move rotates the session key after login (G6); the index of the user's
+    sessions follows, so reporting the device lost again still ends this session."""
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    dsc_plus = device_of(user, "dsc_plus")
+    challenge = challenge_page(client, dsc_plus)
+    answer(client, dsc_plus, challenge, card_answer(dsc_plus, challenge.value))
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
+        after
+    ]
+
+    device_report(
+        authenticator=dsc_plus.authenticator, state="lost", agent=support_agent, client=SYSTEM
+    )
+
+    assert not Session.objects.filter(session_key=after).exists()
+    assert not is_logged_in(client)
 
 
 def test_T4_other_sessions_of_temporary_devices_end(client, user, password, stranded):
