@@ -54,7 +54,8 @@ WITHDRAWALS = Counter(
 )
 THROTTLE_FALLBACKS = Counter(
     "sls_throttle_fallbacks",
-    "Throttle checks answered without the shared counters (Redis unreachable).",
+    "Cache operations answered without Redis, which could not be reached: throttle and "
+    "code-resend counters kept by the worker itself, sessions read from the database.",
 )
 
 # Every series exists from the start at 0, so that a rate over the first event is right
@@ -105,8 +106,9 @@ def message_sent_counted(*, medium: Literal["sms", "voice"]) -> None:
 
 
 def throttle_fallback_counted() -> None:
-    """One throttle check was answered by the fallback because the shared counters could
-    not be reached. Counted at once: it is a fact of the check, not of a transaction."""
+    """One cache operation (a throttle's count, a wait between codes, a session's copy)
+    was answered by the fallback of accounts.cache because Redis could not be reached.
+    Counted at once: it is a fact of the operation, not of a transaction."""
     THROTTLE_FALLBACKS.inc()
 
 

@@ -2,9 +2,11 @@
 
 Counters live in Django's cache, Redis when REDIS_URL is set, so every server process
 counts the same attempts: `cache.add` starts a window's counter and `cache.incr` counts in
-it, both atomic on Redis. Windows are fixed (one counter per scope, key and window), which
-cannot be gamed by more than twice the limit across a window's edge; an attempt counts
-with `incr` alone once its window's counter exists. User names are hashed, keyed with
+it, both atomic on Redis. While Redis cannot be reached, each process counts by itself
+(accounts.cache) and the L3 lockout, in the database, still holds. Windows are fixed (one
+counter per scope, key and window), which cannot be gamed by more than twice the limit
+across a window's edge; an attempt counts with `incr` alone once its window's counter
+exists. User names are hashed, keyed with
 SECRET_KEY, before they become keys: a key reveals no name, and a name that matches nobody
 is counted like one that exists (L2).
 """

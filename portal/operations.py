@@ -157,8 +157,10 @@ def _migrations_state() -> str:
 
 
 def _redis_state(cache: RedisCache) -> str:
+    """Asked of Redis itself: RedisCache's own `get`, past the fallback that answers for
+    an unreachable Redis (accounts.cache), so that the outage shows here."""
     try:
-        cache.get(READY_PROBE_KEY)
+        RedisCache.get(cache, READY_PROBE_KEY)
     except Exception as error:  # redis-py's errors are its own, and any of them means "no"
         logger.warning("Not ready: Redis is unreachable (%s: %s)", _name(error), error)
         return UNREACHABLE

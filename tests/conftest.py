@@ -50,8 +50,9 @@ def _own_cache(settings) -> None:
     counters of earlier tests (and of other runs sharing a Redis) out, without flushing
     a cache that others may use. No test calls cache.clear(): on Redis that is FLUSHDB,
     which would empty the counters of `make test`'s other workers and servers mid-test."""
+    prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        alias: {**params, "KEY_PREFIX": prefix} for alias, params in settings.CACHES.items()
     }
 
 

@@ -94,12 +94,25 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# With Redis, every server process shares the throttles' counters, the waits between codes
+# and, under the cached_db session engine, the sessions' copies. While Redis cannot be
+# reached, accounts.cache answers from each alias's FALLBACK: the counters are kept per
+# process, sessions are read from the database alone. A Redis that hangs costs a request at
+# most these timeouts, once per process every few seconds (accounts.cache.RETRY_AFTER).
+# Without Redis each process has its own memory: for development only.
+redis_cache = {
+    "BACKEND": "accounts.cache.ResilientRedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+}
+local_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": redis_cache if REDIS_URL else local_cache,
+    "sessions": (
+        {**redis_cache, "FALLBACK": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else {**local_cache, "LOCATION": "sessions"}
+    ),
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,6 +151,8 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 SESSION_SAVE_EVERY_REQUEST = True
+# For the cached_db engine: a cache whose fallback keeps no copy (accounts.cache).
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
