@@ -3,6 +3,8 @@ words for people. The API turns each into one JSON body, `{"error": code, "detai
 
 from __future__ import annotations
 
+from django.http import JsonResponse
+
 from accounts.services.login import INVALID_CREDENTIALS, LOGIN_FAILED
 from accounts.throttle_views import throttled_message
 from accounts.throttling import Verdict
@@ -14,6 +16,12 @@ class TradingError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+def error_response(error: TradingError) -> JsonResponse:
+    """The JSON body of a refusal made outside the API's views: a path below the API that
+    names no call, or a request refused before it reaches the API at all."""
+    return JsonResponse({"error": error.code, "detail": error.message}, status=error.status)
 
 
 class Throttled(TradingError):
