@@ -1,5 +1,5 @@
-"""User-name syntax (L1): lower-case letters and digits only, case-sensitive; and the
-longest password a user may choose (NIST SP 800-63B)."""
+"""User-name syntax (L1): lower-case letters and digits only, case-sensitive; the longest
+password a user may choose (NIST SP 800-63B); and the characters no input may hold."""
 
 import re
 
@@ -10,6 +10,10 @@ BAD_CHARACTER = "BAD CHARACTER"
 USERNAME_MAX_LENGTH = 64
 _LETTERS_AND_DIGITS = re.compile(r"[A-Za-z0-9]+")
 _LOWER_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
+# C0 control characters but tab, line feed and carriage return: nobody types them, and
+# PostgreSQL's text columns refuse NUL outright.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS_MESSAGE = "The request holds control characters, which no field accepts."
 
 
 def has_bad_character(username: str) -> bool:
@@ -19,6 +23,14 @@ def has_bad_character(username: str) -> bool:
     user, so they meet "Invalid user name password combination" instead (KB1132 §1).
     """
     return not _LETTERS_AND_DIGITS.fullmatch(username)
+
+
+def has_control_character(value: str) -> bool:
+    """True when `value` holds NUL or another control character (tab, line feed and
+    carriage return excepted). Input is refused where it enters the portal (a request's
+    path, query and form fields, the trading API's schemas, a seed file's rows), so no
+    layer behind has to guess what such a character would do to it."""
+    return _CONTROL_CHARACTER.search(value) is not None
 
 
 @deconstructible

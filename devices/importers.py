@@ -21,6 +21,7 @@ from pskc.exceptions import DecryptionError, PSKCError
 from accounts.client_info import ClientInfo
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
+from accounts.validators import has_control_character
 from devices.kinds import Kind
 from devices.models import Authenticator
 from devices.services.inventory import authenticator_build
@@ -133,7 +134,7 @@ def _csv_record(where: str, row: list[str], *, columns: int) -> SeedRecord:
         secret = bytes.fromhex(secret_hex)
     except ValueError as exc:
         raise ValidationError(f"{where}: the secret is not hexadecimal.") from exc
-    return SeedRecord(where=where, serial=serial, secret=secret, suite=suite)
+    return _seed_record(where=where, serial=serial, secret=secret, suite=suite)
 
 
 def _pskc_records(data: bytes) -> list[SeedRecord]:
@@ -168,7 +169,18 @@ def _pskc_record(number: int, key: Key) -> SeedRecord:
         ) from exc
     if not secret:
         raise ValidationError(f"{where}: the secret (Data/Secret) is missing or empty.")
-    return SeedRecord(where=where, serial=serial, secret=secret, suite=key.algorithm_suite or "")
+    return _seed_record(where=where, serial=serial, secret=secret, suite=key.algorithm_suite or "")
+
+
+def _seed_record(*, where: str, serial: str, secret: bytes, suite: str) -> SeedRecord:
+    """A card of either format. A serial or suite with control characters is refused with
+    the line that holds it, like any other bad cell, before anything is written: a NUL
+    would otherwise fail PostgreSQL's write. (XML cannot carry these characters at all, so
+    it is CSV rows that meet this check.)"""
+    for name, text in (("serial", serial), ("suite", suite)):
+        if has_control_character(text):
+            raise ValidationError(f"{where}: the {name} holds control characters.")
+    return SeedRecord(where=where, serial=serial, secret=secret, suite=suite)
 
 
 def _is_ocra(algorithm: str) -> bool:

@@ -1,10 +1,11 @@
 """Property-based fuzzing of the portal's forms through the test client and the real views.
 
-Each example posts a body where some fields hold anything at all (unicode, NUL, very long
-strings, numbers out of range, several values for one field) or are missing, beside an
-unknown extra field. The view must never answer with a server error, and when a field that
-decides the outcome (a password, a device's answer) is fuzzed, nothing may succeed: no audit
-event of success is written."""
+Each example posts a body where some fields hold anything at all (unicode, NUL and other
+control characters, very long strings, numbers out of range, several values for one field)
+or are missing, beside an unknown extra field. The view must never answer with a server
+error, a body with control characters is refused with a 400 before any view, and when a
+field that decides the outcome (a password, a device's answer) is fuzzed, nothing may
+succeed: no audit event of success is written."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from accounts.models.audit import AuditEventType, AuditOutcome
+from accounts.validators import has_control_character
+from tests.bad_input import CONTROL_CHARACTERS
 
 
 def own_throttles(test: Callable) -> Callable:
@@ -52,7 +55,11 @@ NUMBERS = st.one_of(
 TRICKY = st.sampled_from(
     ["\u00b2", "\u0661\u0662", "\U0001d7d9", "0x10", "1e3", "-1", "+1", " 1", "1\x00", "9" * 30]
 )
-ANY_VALUE = st.one_of(st.text(), LONG, NUMBERS, TRICKY, st.just(""))
+# Text with a control character somewhere in it, which the portal refuses wherever it is.
+WITH_CONTROL_CHARACTER = st.builds(
+    "{}{}{}".format, st.text(max_size=8), st.sampled_from(CONTROL_CHARACTERS), st.text(max_size=8)
+)
+ANY_VALUE = st.one_of(st.text(), LONG, NUMBERS, TRICKY, WITH_CONTROL_CHARACTER, st.just(""))
 # A value, or the same field repeated with several values.
 ANY_FIELD = st.one_of(ANY_VALUE, st.lists(ANY_VALUE, min_size=2, max_size=3))
 
@@ -76,14 +83,29 @@ def successes() -> int:
     )
 
 
+def holds_control_character(value: object) -> bool:
+    """Whether a query or form body (names, values, lists of values) holds a control
+    character; an uploaded file's contents are not looked at."""
+    if isinstance(value, str):
+        return has_control_character(value)
+    if isinstance(value, dict):
+        return any(holds_control_character(item) for pair in value.items() for item in pair)
+    if isinstance(value, list | tuple):
+        return any(holds_control_character(item) for item in value)
+    return False
+
+
 def post_fuzzed(
     client: Client, url: str, body: dict[str, object], *, may_succeed: bool = False
 ) -> HttpResponse:
-    """Post `body`; a server error fails here (the test client re-raises view exceptions).
-    Unless the fuzzed fields leave room for a valid form (`may_succeed`), nothing succeeds."""
+    """Post `body`; a server error fails here (the test client re-raises view exceptions),
+    and control characters are refused before the view. Unless the fuzzed fields leave room
+    for a valid form (`may_succeed`), nothing succeeds."""
     before = successes()
     response = client.post(url, body)
     assert response.status_code < 500, response.content[:2000]
+    if holds_control_character(body):
+        assert response.status_code == 400, response.content[:2000]
     if not may_succeed:
         assert successes() == before, list(AuditEvent.objects.values("event_type", "outcome")[:5])
     return response

@@ -19,6 +19,7 @@ from ninja.parser import Parser
 
 from accounts.forms import PasswordStepForm
 from accounts.outage import DATABASE_UNAVAILABLE
+from accounts.validators import CONTROL_CHARACTERS_MESSAGE
 from devices.models import PushRequest
 from trading import api_orders, api_withdrawals, schemas
 from trading.api_common import ERRORS, SessionRequest, SessionToken, device_out, trading_client
@@ -92,6 +93,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(ValidationError)
 def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A field of the wrong type, length or range is a 422 that lists them all; control
+    characters anywhere are a 400, the answer the portal gives them before any view."""
+    if any(error.get("type") == schemas.CONTROL_CHARACTERS for error in exc.errors):
+        return _error(request, 400, "bad_input", CONTROL_CHARACTERS_MESSAGE)
     return _error(request, 422, "invalid_input", exc.errors)
 
 

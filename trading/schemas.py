@@ -1,5 +1,6 @@
 """The trading API's request and answer shapes. Lengths and number ranges are bounded here,
-so oversized or out-of-range input is a 422 before any hashing or database work."""
+so oversized or out-of-range input is a 422 before any hashing or database work, and text
+with control characters a 400 (`bad_input`), as the portal's pages answer it."""
 
 from __future__ import annotations
 
@@ -7,23 +8,43 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from accounts.conf import PASSWORD_MAX_LENGTH
 from accounts.permissions import Market
-from accounts.validators import USERNAME_MAX_LENGTH
+from accounts.validators import (
+    CONTROL_CHARACTERS_MESSAGE,
+    USERNAME_MAX_LENGTH,
+    has_control_character,
+)
 from trading import conf
 from trading.models import OrderSide
 from withdrawals import conf as withdrawals_conf
 from withdrawals.idempotency import KEY_PATTERN
 
+# The type of the validation error that the API answers with 400 instead of 422.
+CONTROL_CHARACTERS = "control_characters"
+
+
+def _refuse_control_characters(value: object) -> object:
+    if isinstance(value, str) and has_control_character(value):
+        raise PydanticCustomError(CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE)
+    return value
+
+
+# Every text field of a request carries this check, last, so that it runs first: a value
+# with control characters is refused as such, whatever its length or pattern.
+NoControlCharacters = BeforeValidator(_refuse_control_characters)
+
 RowId = Annotated[int, Field(ge=1, le=2**62)]
-Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH)]
-Response = Annotated[str, Field(max_length=64)]
+Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH), NoControlCharacters]
+Response = Annotated[str, Field(max_length=64), NoControlCharacters]
 
 
 class LoginIn(Schema):
-    username: Annotated[str, Field(max_length=USERNAME_MAX_LENGTH)]
-    password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH)]
+    username: Annotated[str, Field(max_length=USERNAME_MAX_LENGTH), NoControlCharacters]
+    password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH), NoControlCharacters]
 
 
 class DeviceOut(Schema):
@@ -104,7 +125,7 @@ class ExtendIn(Schema):
     challenge_id: RowId | None = None
     response: Response = ""
     push_id: RowId | None = None
-    password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH)] = ""
+    password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH), NoControlCharacters] = ""
 
 
 class LogoutOut(Schema):
@@ -134,12 +155,14 @@ class PermissionsOut(Schema):
 
 class OrderIn(Schema):
     symbol: Annotated[
-        str, Field(strict=True, max_length=conf.SYMBOL_MAX_LENGTH, pattern=conf.SYMBOL_PATTERN)
+        StrictText,
+        Field(max_length=conf.SYMBOL_MAX_LENGTH, pattern=conf.SYMBOL_PATTERN),
+        NoControlCharacters,
     ]
     market: Market
     side: OrderSide
     quantity: Annotated[int, Field(strict=True, ge=1, le=conf.ORDER_MAX_QUANTITY)]
-    limit_price: Annotated[str, Field(strict=True, max_length=24)] | None = None
+    limit_price: Annotated[StrictText, Field(max_length=24), NoControlCharacters] | None = None
 
 
 class OrderOut(Schema):
@@ -173,8 +196,8 @@ class CapacityOut(Schema):
 
 
 class IntentIn(Schema):
-    amount: Annotated[StrictText, Field(max_length=40)]
-    destination: Annotated[StrictText, Field(max_length=64)]
+    amount: Annotated[StrictText, Field(max_length=40), NoControlCharacters]
+    destination: Annotated[StrictText, Field(max_length=64), NoControlCharacters]
     device_id: RowId | None = None
 
 
@@ -209,8 +232,8 @@ class WithdrawIn(Schema):
     intent_token: Secret
     challenge_id: RowId | None = None
     response: Response = ""
-    amount: Annotated[StrictText, Field(max_length=40)]
-    destination: Annotated[StrictText, Field(max_length=64)]
+    amount: Annotated[StrictText, Field(max_length=40), NoControlCharacters]
+    destination: Annotated[StrictText, Field(max_length=64), NoControlCharacters]
     idempotency_key: IdempotencyKey
 
 

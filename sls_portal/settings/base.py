@@ -44,6 +44,7 @@ if SLS_SIMULATORS:
 # middleware run outside those that read the database: an answer made for a fault in one
 # of these (a 503 while the session cannot be loaded) passes only the middleware further
 # out, and still carries the framing and content policies.
+# Control characters are refused before the session is read.
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "accounts.request_log.RequestLogMiddleware",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "sls_portal.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.session_limits.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -147,6 +147,14 @@ def test_import_writes_one_audit_event_with_count_and_file():
             "Line 3: Unusable OCRA suite",
         ),
         (f"serial,secret\nA-1,{GOOD_HEX},extra\n", "Line 2: 3 columns where the header names 2"),
+        (
+            f"serial,secret\nA-1,{GOOD_HEX}\nA\x002,{GOOD_HEX}\n",
+            "Line 3: the serial holds control characters",
+        ),
+        (
+            f"serial,secret,suite\nA-1,{GOOD_HEX},\nA-2,{GOOD_HEX},OCRA-1:HOTP-SHA1-8:QN08\x1b\n",
+            "Line 3: the suite holds control characters",
+        ),
         (f"serial,seed\nA-1,{GOOD_HEX}\n", "Line 1: the header must be 'serial,secret'"),
         ("serial,secret\n", "holds no cards"),
         (pskc_document(key_package("P-1"), key_package(serial="")), "KeyPackage 2: no serial"),
@@ -167,6 +175,7 @@ def test_import_writes_one_audit_event_with_count_and_file():
             f"KeyPackage 1 (card P-1): algorithm {HOTP_URI} is not OCRA",
         ),
         (pskc_document(key_package("P-1")).replace("</pskc:Key>", ""), "Unreadable PSKC file"),
+        (pskc_document(key_package("P-1"), key_package("P&#1;2")), "Unreadable PSKC file"),
         (
             '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><KeyContainer/>',
             "DOCTYPE or entity declarations are refused",
@@ -179,6 +188,8 @@ def test_import_writes_one_audit_event_with_count_and_file():
         "csv-duplicate-serial",
         "csv-unknown-suite",
         "csv-extra-column",
+        "csv-nul-in-serial",
+        "csv-control-character-in-suite",
         "csv-bad-header",
         "csv-no-cards",
         "pskc-missing-serial",
@@ -187,6 +198,7 @@ def test_import_writes_one_audit_event_with_count_and_file():
         "pskc-unknown-suite",
         "pskc-not-ocra",
         "pskc-unparseable-xml",
+        "pskc-control-character",
         "pskc-doctype",
     ],
 )

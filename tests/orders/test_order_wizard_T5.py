@@ -248,7 +248,6 @@ def test_G4_T5_change_address_without_a_right_fresh_answer_changes_nothing(
         {"address_line": "5 Rue", "city": "Paris", "postal_code": "75001", "country": "FR'--"},
         {"address_line": "A" * 201, "city": "Paris", "postal_code": "75001", "country": "FR"},
         {"address_line": "5 Rue", "city": "!!!", "postal_code": "75001", "country": "FR"},
-        {"address_line": "5 Rue\x00", "city": "Paris", "postal_code": "75001", "country": "FR"},
         {"address_line": "5 Rue", "city": "Paris", "postal_code": "<script>", "country": "FR"},
         {"address_line": "1 Main", "city": "Springfield", "postal_code": "ABCDE", "country": "US"},
         {"address_line": ["a", "b"], "city": "P" * 5000, "postal_code": "", "country": ""},

@@ -11,6 +11,8 @@ import json
 import pytest
 from django.conf import settings
 
+from accounts.models import AuditEvent
+from accounts.validators import CONTROL_CHARACTERS_MESSAGE
 from tests.trading.api import BASE, card_login, token_of
 from trading.api import api
 
@@ -143,3 +145,51 @@ def test_wrong_types_nul_huge_and_unicode_fields_are_json_errors(
             )
             if response.status_code == 401 and body["error"] == "session_ended":
                 token = _token(client, user, password)
+
+
+CONTROL_CHARACTERS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f"]
+
+
+def _text_fields(operation: dict) -> list[str]:
+    """The body's fields that take a string (alone or beside null)."""
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    component = _schema()["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    return sorted(
+        name
+        for name, field in component.get("properties", {}).items()
+        if "string" in [field.get("type"), *(part.get("type") for part in field.get("anyOf", []))]
+    )
+
+
+TEXT_FIELDS = [(path, field) for path, operation in WITH_BODY for field in _text_fields(operation)]
+
+
+def test_the_text_fields_are_read_from_the_schema():
+    assert (f"{BASE}/withdrawals", "intent_token") in TEXT_FIELDS
+    assert (f"{BASE}/orders", "limit_price") in TEXT_FIELDS
+    assert (f"{BASE}/login", "password") in TEXT_FIELDS
+
+
+@pytest.mark.parametrize(("path", "field"), TEXT_FIELDS, ids=[f"{p}:{f}" for p, f in TEXT_FIELDS])
+def test_control_characters_in_any_text_field_are_400_bad_input(
+    client, user, password, path, field
+):
+    """Refused by the schema before any service, as the portal refuses them in a form."""
+    token = _token(client, user, password)
+    events = AuditEvent.objects.count()
+
+    for char in CONTROL_CHARACTERS:
+        response = _post(client, path, json.dumps({field: f"a{char}b"}), token)
+
+        assert _assert_api_error(response, 400) == {
+            "error": "bad_input",
+            "detail": CONTROL_CHARACTERS_MESSAGE,
+        }
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\r"])
+def test_tab_and_line_breaks_are_text_to_the_schema(client, char):
+    response = _post(client, f"{BASE}/login/challenge", json.dumps({"login_id": f"a{char}b"}), "")
+
+    assert _assert_api_error(response, 401)["error"] == "login_expired"
