@@ -103,7 +103,7 @@ def assert_refused_page(response: HttpResponse) -> None:
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
-    assert "Request refused" in html
+    assert "Request not understood" in html
     assert 'class="site-header"' in html
     assert "control" not in html.lower()
 

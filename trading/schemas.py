@@ -225,6 +225,7 @@ IdempotencyKey = Annotated[
         max_length=withdrawals_conf.IDEMPOTENCY_KEY_MAX_LENGTH,
         pattern=f"^{KEY_PATTERN.pattern}$",
     ),
+    NoControlCharacters,
 ]
 
 

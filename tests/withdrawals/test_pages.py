@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from tests.bad_input import assert_refused_page
 from tests.devices.conftest import make_holder
 from tests.factories import UserFactory
 from tests.login_helpers import card_answer, full_login
@@ -98,6 +99,24 @@ def test_W3_over_limit_is_refused_on_the_page_with_what_is_still_available(porta
     errors = response.context["form"].non_field_errors()
     assert "Still available: USD 200,000.00 today" in errors[0]
     assert "USD 600,000.00 over the 5 business days" in errors[0]
+    assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["nul\x00nul\x00nul\x00nul\x00", "control\x07characters\x1b[0m"])
+def test_W3_a_key_with_control_characters_is_refused_before_the_form(portal, scc_user, key):
+    """NUL and other control characters never reach the form: the whole request is the
+    portal's 400 page (sls_portal.middleware), and nothing is recorded."""
+    data = {
+        "account": scc_user.account_id,
+        "amount": "10.00",
+        "destination": DESTINATION,
+        "device": scc_user.securitydevice_set.get().pk,
+        "idempotency_key": key,
+    }
+
+    response = portal.post(PAGE, data)
+
+    assert_refused_page(response)
     assert not WithdrawalIntent.objects.exists() and not Withdrawal.objects.exists()
 
 
@@ -320,8 +339,6 @@ def test_W3_form_key_reused_for_another_amount_is_a_clear_error_with_a_new_key(p
         "short",
         "k" * 65,
         "k" * 5000,
-        "nul\x00nul\x00nul\x00nul\x00",
-        "control\x07characters\x1b[0m",
         "line\r\nbreak-in-the-key-here",
         "spaces in the key are refused",
         "<script>alert(1)</script>xxxxxx",
