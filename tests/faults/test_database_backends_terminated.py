@@ -22,6 +22,7 @@ from withdrawals.models import Withdrawal
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.faults,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("servers"),
 ]

@@ -25,6 +25,7 @@ from tests.faults.portal import (
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.faults,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("servers"),
 ]
