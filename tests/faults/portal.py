@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import requests
 from django.test import override_settings
 
@@ -15,6 +16,15 @@ from bench.seed import portal_users_seed
 from bench.server import Server, gunicorn_running
 from tests.redis_server import RedisServer, redis_server_running
 from tests.serving import ARGON2, CSRF, HIDDEN, card_response, find, server_env
+
+# Every fault test: a real server over PostgreSQL and a Redis of its own, one at a time.
+FAULT_TEST_MARKS = [
+    pytest.mark.postgres,
+    pytest.mark.faults,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("servers"),
+]
 
 TIMEOUT = 20
 CHALLENGE = re.compile(r'data-testid="challenge-value">([^<]+)<')

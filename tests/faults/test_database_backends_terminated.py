@@ -5,11 +5,11 @@ session survives, and a withdrawal made right after is in the ledger with its au
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 
 from accounts.models import AuditEvent, AuditEventType
 from tests.faults.portal import (
+    FAULT_TEST_MARKS,
     Browser,
     approval_form,
     card_holder,
@@ -19,13 +19,7 @@ from tests.faults.portal import (
 )
 from withdrawals.models import Withdrawal
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.faults,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("servers"),
-]
+pytestmark = FAULT_TEST_MARKS
 
 
 def backends_terminate() -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from django.utils import timezone
 
 from accounts import cache as resilient_cache
@@ -15,6 +14,7 @@ from accounts import conf
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
 from accounts.services.lockout import lockout_is_active
 from tests.faults.portal import (
+    FAULT_TEST_MARKS,
     Browser,
     card_holder,
     password_answer,
@@ -22,13 +22,7 @@ from tests.faults.portal import (
     sign_in,
 )
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.faults,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("servers"),
-]
+pytestmark = FAULT_TEST_MARKS
 
 PAGES = 4
 

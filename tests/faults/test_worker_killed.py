@@ -17,6 +17,7 @@ import requests
 from accounts.models import AuditEvent, AuditEventType
 from bench.server import Server
 from tests.faults.portal import (
+    FAULT_TEST_MARKS,
     TIMEOUT,
     Browser,
     approval_form,
@@ -27,13 +28,7 @@ from tests.faults.portal import (
 )
 from withdrawals.models import Withdrawal
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.faults,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("servers"),
-]
+pytestmark = FAULT_TEST_MARKS
 
 WORKERS = 2
 # After the approval is sent: at once, while it is read and checked, about while it
