@@ -10,13 +10,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from accounts.validators import CONTROL_CHARACTERS_MESSAGE, has_control_character
-from trading.errors import error_response
+from trading.errors import error_response, is_api_request
 
 logger = logging.getLogger(__name__)
-
-# Below this prefix (sls_portal.urls) the trading API answers in JSON and reads its own
-# bodies: its schemas refuse control characters in the fields they parse.
-API_PREFIX = "/api/"
 
 
 class ControlCharacterMiddleware:
@@ -36,25 +32,22 @@ class ControlCharacterMiddleware:
         if where is None:
             return self.get_response(request)
         logger.warning("Refused a %s request: control characters in its %s.", request.method, where)
-        if _is_api(request):
+        if is_api_request(request):
             return error_response(400, "bad_input", CONTROL_CHARACTERS_MESSAGE)
         return render(request, "400.html", status=400)
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith(API_PREFIX)
-
-
 def _where_control_characters(request: HttpRequest) -> str | None:
     """The part of the request that holds control characters, if any. The body is read
-    last, and only for a posted form: the API's bodies are its schemas' to read."""
+    last, and only for a posted form: the API's bodies are its schemas' to read (they
+    refuse control characters in the fields they parse)."""
     if has_control_character(request.path_info):
         return "path"
     if _holds_control_character(request.GET):
         return "query string"
     if has_control_character(request.META.get("HTTP_USER_AGENT", "")):
         return "User-Agent header"
-    if request.method != "POST" or _is_api(request):
+    if request.method != "POST" or is_api_request(request):
         return None
     if _holds_control_character(request.POST) or any(
         has_control_character(name) for name in request.FILES
