@@ -1,4 +1,4 @@
-"""Django's Redis cache, answering on while Redis cannot be reached (issue 15).
+"""Django's Redis cache, answering on while Redis cannot be reached.
 
 What the portal keeps in its cache is either a limit or a copy. The throttles' counters
 (accounts.throttling) and the waits between codes (devices.services.sms,
