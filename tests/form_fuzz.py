@@ -34,7 +34,9 @@ def own_throttles(test: Callable) -> Callable:
     def example(*args: object, **kwargs: object) -> None:
         prefix = f"fuzz-{uuid.uuid4().hex}"
         with override_settings(
-            CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+            CACHES={
+                alias: {**params, "KEY_PREFIX": prefix} for alias, params in settings.CACHES.items()
+            }
         ):
             test(*args, **kwargs)
 

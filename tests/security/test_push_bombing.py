@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 FALLBACK = b"Click here if you do not receive the notification"
-NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# No cache at all: the throttles' and, under cached_db, the sessions' alias.
+NO_CACHE = {"default": DUMMY, "sessions": DUMMY}
 
 
 @pytest.fixture
