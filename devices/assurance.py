@@ -45,6 +45,8 @@ class Action(StrEnum):
     ACTIVATE_REPLACEMENT = "activate_replacement"
     ACTIVATE_IB_KEY = "activate_ib_key"
     ADD_PHONE = "add_phone"
+    ADD_SECURITY_KEY = "add_security_key"
+    ADD_AUTHENTICATOR_APP = "add_authenticator_app"
     SHARE_DEVICE = "share_device"
     OPT_OUT = "opt_out"
     CHANGE_PIN = "change_pin"
@@ -105,6 +107,9 @@ class Requirement:
         the online card alone, which authorizes nothing but that login (T2)."""
         if not self.offers(authenticator):
             return Access(None, _refusal_message(authenticator))
+        refused = authenticator.kind_behaviour.answer_refused(authenticator)
+        if refused:
+            return Access(None, refused)
         access = temporary_access(authenticator=authenticator, channel=channel, at=at)
         if access.scope == Scope.ONLINE_CARD_ONLY and not self.online_card_only_suffices:
             return Access(None, access.message)
@@ -181,6 +186,17 @@ ASSURANCE: dict[Action, Requirement] = {
         Answerers.PERMANENT,
         WithoutPermanent.ON_RECORD_ONLY,
         "a password thief adding their own number as an SMS device (E1, G2)",
+    ),
+    Action.ADD_SECURITY_KEY: Requirement(
+        Answerers.PERMANENT,
+        WithoutPermanent.REFUSED,
+        "a password or session thief registering their own key as the victim's strongest "
+        "device (F1, G2)",
+    ),
+    Action.ADD_AUTHENTICATOR_APP: Requirement(
+        Answerers.PERMANENT,
+        WithoutPermanent.REFUSED,
+        "a password or session thief scanning the QR code into their own phone (F3, G2)",
     ),
     Action.SHARE_DEVICE: Requirement(
         Answerers.PERMANENT,

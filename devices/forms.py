@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from django import forms
 
-RESPONSE_MAX_LENGTH = 64
+from devices.security_keys.webauthn import ANSWER_MAX_LENGTH
+
+# What a person types is short, but a security key's answer is the browser's JSON (F1).
+RESPONSE_MAX_LENGTH = ANSWER_MAX_LENGTH
 ROW_ID_MAX = 2**62
 
 

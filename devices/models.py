@@ -40,7 +40,9 @@ class Authenticator(models.Model):
         max_length=20, blank=True, help_text="E.164 number of an SMS device."
     )
     public_key = models.TextField(
-        blank=True, help_text="PEM of an IB Key app's EC P-256 key: verifies its approvals."
+        blank=True,
+        help_text="PEM of an IB Key app's EC P-256 key, which verifies its approvals; or a "
+        "security key's COSE public key (base64url), which verifies its assertions.",
     )
     app_installation = models.CharField(
         max_length=64,
@@ -58,17 +60,50 @@ class Authenticator(models.Model):
         editable=False,
         help_text="A temporary passcode, hashed like a password (D4).",
     )
-    counter = models.BigIntegerField(default=0, editable=False)
+    credential_id = models.CharField(
+        max_length=1400,
+        blank=True,
+        help_text="A security key's WebAuthn credential id (base64url).",
+    )
+    attestation_format = models.CharField(
+        max_length=32, blank=True, help_text="The attestation a security key gave (accepted, F1)."
+    )
+    aaguid = models.CharField(
+        max_length=36, blank=True, help_text="The security key's model, as its attestation says."
+    )
+    attestation_object = models.TextField(
+        blank=True, editable=False, help_text="The attestation object as registered (base64url)."
+    )
+    clone_suspected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a security key's sign count went backwards: it answers nothing since.",
+    )
+    counter = models.BigIntegerField(
+        default=0, editable=False, help_text="HOTP counter, or a security key's sign count."
+    )
     last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     shipped_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last approved something."
+    )
 
     class Meta:
         ordering = ["serial"]
         # Each kind's own columns (a phone number, an app's key, a passcode's hash, an
-        # OCRA suite, a one-time-code mode) are blank on the rows of every other kind.
-        constraints = column_constraints()
+        # OCRA suite, a one-time-code mode, a credential) are blank on the rows of every
+        # other kind; a WebAuthn credential is registered once.
+        constraints = [
+            *column_constraints(),
+            models.UniqueConstraint(
+                fields=["credential_id"],
+                condition=~models.Q(credential_id=""),
+                name="one_row_per_credential",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind_behaviour.label} {self.serial}"
@@ -166,6 +201,13 @@ class Challenge(models.Model):
 
     def is_open(self, at) -> bool:
         return self.used_at is None and at < self.expires_at
+
+    @property
+    def client_options(self) -> dict | None:
+        """What a browser or client program is given to answer this challenge (a security
+        key's WebAuthn request options), None when a person types the answer."""
+        authenticator = self.device.authenticator
+        return authenticator.kind_behaviour.client_options(authenticator, self.value)
 
 
 class PushRequest(models.Model):

@@ -44,6 +44,11 @@ class AuditEventType(models.TextChoices):
     DEVICE_SHIPPED = "device.shipped", "Replacement device shipped"
     DEVICE_AUTO_ACTIVATED = "device.auto_activated", "Shipped device activated automatically"
     DEVICE_PIN_CHANGED = "device.pin_changed", "Security device PIN changed"
+    DEVICE_REGISTERED = "device.registered", "Security key or authenticator app added"
+    DEVICE_CLONE_SUSPECTED = (
+        "device.clone_suspected",
+        "Security key refused and flagged: its sign count went backwards",
+    )
     HOLD_RELEASED = "hold.released", "Device deposit released"
     HOLD_KEPT = "hold.kept", "Device deposit kept"
     ACCESS_REFUSED = "access.refused", "Access refused by a temporary device's window"

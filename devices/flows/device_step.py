@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -206,6 +207,7 @@ def _decide(
     if push is not None:
         if not push_approval_take(push, at=now):
             return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
+        _last_use_record(device, at=now)
         return StepOutcome(action, device=device, access=access, approval_method=push.method)
     challenge = challenge_lock(
         device=device,
@@ -222,7 +224,14 @@ def _decide(
         device=device, challenge=challenge, response=answer.response, at=now
     ):
         return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
+    _last_use_record(device, at=now)
     return StepOutcome(action, device=device, access=access)
+
+
+def _last_use_record(device: SecurityDevice, *, at: datetime) -> None:
+    """When the device last approved something: the support desk's listing shows it."""
+    Authenticator.objects.filter(pk=device.authenticator_id).update(last_used_at=at)
+    device.authenticator.last_used_at = at
 
 
 def _record(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import models
 
+from devices.kinds.authenticator_app import AuthenticatorApp
 from devices.kinds.base import KIND_COLUMNS, DeviceKind, WithdrawalTier
 from devices.kinds.dsc import Dsc
 from devices.kinds.dsc_plus import DscPlus
@@ -16,6 +17,7 @@ from devices.kinds.ib_key import IbKey
 from devices.kinds.online_card import OnlineSecurityCard
 from devices.kinds.platinum import Platinum
 from devices.kinds.scc import SecurityCodeCard
+from devices.kinds.security_key import SecurityKey
 from devices.kinds.sms import Sms
 from devices.kinds.temporary_passcode import TemporaryPasscode
 from devices.kinds.windows import FULL, Access, Channel, Scope
@@ -24,12 +26,14 @@ KINDS: dict[str, DeviceKind] = {
     kind.code: kind()
     for kind in (
         DscPlus,
+        SecurityKey,
         Platinum,
         Gold,
         Dsc,
         IbKey,
         SecurityCodeCard,
         Sms,
+        AuthenticatorApp,
         TemporaryPasscode,
         OnlineSecurityCard,
     )

@@ -23,6 +23,10 @@ KIND_COLUMNS = (
     "code_hash",
     "ocra_suite",
     "otp_mode",
+    "credential_id",
+    "attestation_format",
+    "aaguid",
+    "attestation_object",
 )
 
 
@@ -80,14 +84,31 @@ class DeviceKind:
     # How the device simulator answers for a card of this kind: "respond" (type the
     # challenge and PIN), "cells" (read the printed grid) or "press" (press the button).
     simulator_action: ClassVar[str] = "respond"
+    # The browser answers, not the user: the page hands `client_options` to WebAuthn and
+    # posts what the authenticator returns (security keys and passkeys, F1).
+    answered_by_browser: ClassVar[bool] = False
+    # Registered by its holder from the portal (a security key, an authenticator app):
+    # nothing of it is in inventory, and the support desk can neither import nor assign
+    # one, so an agent cannot add a device to a client's account (F1, F3).
+    self_registered: ClassVar[bool] = False
 
     def access(self, *, age: timedelta, channel: Channel) -> Access:
         """What the device opens on `channel` at `age` since activation; permanent kinds
         open everything, always."""
         return FULL
 
+    def answer_refused(self, authenticator: Authenticator) -> str:
+        """Why this device may answer nothing now, though active (a security key flagged
+        as cloned); empty when it may."""
+        return ""
+
     def new_challenge(self, authenticator: Authenticator) -> str:
         return ""
+
+    def client_options(self, authenticator: Authenticator, challenge: str) -> dict | None:
+        """What a client program needs beyond the prompt to answer `challenge` (a security
+        key's WebAuthn request options); None for the kinds a person answers."""
+        return None
 
     def prepare(self, challenge: Challenge) -> None:
         """Deliver what the user needs out of band (an SMS code) once the row exists."""

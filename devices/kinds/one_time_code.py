@@ -35,14 +35,17 @@ class OneTimeCodeKind(DeviceKind):
         return "Press the button on your card and type the code it shows."
 
     def check(self, *, authenticator: Authenticator, challenge: Challenge, response: str) -> bool:
-        secret = base64.b32encode(secret_decrypt(authenticator.secret)).decode()
         if authenticator.otp_mode == "hotp":
-            return _check_hotp(authenticator, secret, response)
-        return _check_totp(authenticator, secret, response)
+            return _check_hotp(authenticator, response)
+        return totp_check(authenticator, response)
 
 
-def _check_hotp(authenticator: Authenticator, secret: str, response: str) -> bool:
-    hotp = pyotp.HOTP(secret, digits=authenticator.otp_digits)
+def _base32_secret(authenticator: Authenticator) -> str:
+    return base64.b32encode(secret_decrypt(authenticator.secret)).decode()
+
+
+def _check_hotp(authenticator: Authenticator, response: str) -> bool:
+    hotp = pyotp.HOTP(_base32_secret(authenticator), digits=authenticator.otp_digits)
     for counter in range(authenticator.counter, authenticator.counter + conf.HOTP_LOOKAHEAD):
         if hmac.compare_digest(hotp.at(counter), response):
             authenticator.counter = counter + 1
@@ -50,8 +53,12 @@ def _check_hotp(authenticator: Authenticator, secret: str, response: str) -> boo
     return False
 
 
-def _check_totp(authenticator: Authenticator, secret: str, response: str) -> bool:
-    totp = pyotp.TOTP(secret, digits=authenticator.otp_digits, interval=TOTP_STEP_SECONDS)
+def totp_check(authenticator: Authenticator, response: str) -> bool:
+    """RFC 6238 within the allowed drift; the accepted step is kept, so neither that code
+    nor an earlier one is taken again (D2). Authenticator apps check their codes here too."""
+    totp = pyotp.TOTP(
+        _base32_secret(authenticator), digits=authenticator.otp_digits, interval=TOTP_STEP_SECONDS
+    )
     now_step = int(time.time()) // TOTP_STEP_SECONDS
     drift = conf.TOTP_DRIFT_STEPS
     for step in range(now_step - drift, now_step + drift + 1):

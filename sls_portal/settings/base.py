@@ -207,6 +207,13 @@ SLS_THROTTLE_LIMITS = env_limits("SLS_THROTTLE_LIMITS")
 SLS_MESSAGE_GATEWAY = env_str("SLS_MESSAGE_GATEWAY", "devices.gateways.console.ConsoleGateway")
 SLS_MESSAGE_FILE_PATH = env_str("SLS_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / "messages"))
 
+# Security keys and passkeys (F1, devices/security_keys/). The relying-party id is the
+# domain the credentials are bound to (browsers refuse an IP address, so the portal is
+# opened as http://localhost:8000 to try one); an assertion is taken only from these origins.
+SLS_WEBAUTHN_RP_ID = env_str("SLS_WEBAUTHN_RP_ID", "localhost")
+SLS_WEBAUTHN_RP_NAME = env_str("SLS_WEBAUTHN_RP_NAME", "SLS Portal")
+SLS_WEBAUTHN_ORIGINS = env_list("SLS_WEBAUTHN_ORIGINS", "http://localhost:8000")
+
 # /healthz, /readyz and /metrics (portal/operations.py, docs/operations.md). /metrics answers
 # only requests from these addresses or networks that came through no proxy; everyone
 # else gets the portal's 404, as for any page that does not exist.
