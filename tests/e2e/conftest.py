@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import IN_CI
+from tests.e2e.virtual_authenticator import VirtualAuthenticator
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make between page actions are still synchronous.
@@ -62,3 +63,21 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture
+def webauthn_origin(settings, live_server) -> str:
+    """The live server as the relying party's one allowed origin. Chromium refuses an IP
+    address as relying-party id, so the pages are visited as http://localhost:PORT, the
+    live server's own URL."""
+    settings.SLS_WEBAUTHN_RP_ID = "localhost"
+    settings.SLS_WEBAUTHN_ORIGINS = [live_server.url]
+    return live_server.url
+
+
+@pytest.fixture
+def virtual_authenticator(page: Page) -> Iterator[VirtualAuthenticator]:
+    """A USB security key in Chromium that verifies its user and is touched at once."""
+    authenticator = VirtualAuthenticator.attach(page)
+    yield authenticator
+    authenticator.detach()
