@@ -112,3 +112,13 @@ def credential_id_b64url(credential: dict[str, Any]) -> str:
     padding)."""
     raw = base64.b64decode(credential["credentialId"])
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def webauthn_without_authenticator(page: Page) -> CDPSession:
+    """A browser with no security key at hand: Chromium's WebAuthn under the protocol's
+    control with no authenticator attached, so a ceremony ends, as when no key is
+    plugged in, once its timeout has passed (headless Chromium outside this mode shows no
+    dialog and never ends it)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    return cdp
