@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, Request, expect
 
+from accounts.models import User
 from devices.kinds import Kind
 from devices.models import SecurityDevice
 from devices.security_keys.software import SoftwareAuthenticator
@@ -57,6 +58,79 @@ GET = """async (options) => {
   const credential = await navigator.credentials.get({publicKey});
   return JSON.stringify(credential.toJSON());
 }"""
+
+
+# The pages' parts a key's ceremony runs through (the contract with their scripts,
+# static/js/webauthn-register.js and static/js/webauthn-answer.js).
+REGISTER = "#register-key"
+ANSWER = "#webauthn-answer"
+UNAVAILABLE = "#webauthn-unavailable"
+# What a key that can answer nothing in time leaves the page to say, in milliseconds.
+SHORT_CEREMONY_MS = 1500
+
+
+def holder_with_key(
+    username: str, card: str = "scc", name: str = "Keyring key"
+) -> tuple[User, SoftwareAuthenticator]:
+    """A user holding `card` and a security key registered on the server; the key's
+    credential is then moved into the browser's virtual authenticator by the test."""
+    user = make_holder(card, username=username)
+    return user, security_key_give(user, name)
+
+
+def ceremony_click(page: Page, button: str) -> None:
+    """Press the button that starts a ceremony once the page's deferred script listens to
+    it: a press before then does nothing, as on a page without scripts."""
+    target = page.locator(button)
+    expect(target).to_be_visible()
+    page.wait_for_load_state("load")
+    target.click()
+
+
+def key_add(page: Page, base: str, user: User, name: str) -> None:
+    """Step one of adding a key: its name and the Security Code Card's fresh answer (G2);
+    the page that asks the browser for the key follows."""
+    page.goto(f"{base}{reverse('security_keys:add')}")
+    page.locator("input[name=name]").fill(name)
+    card = page.context.new_page()
+    codes = printed_codes(card, base, serial_of(user, "scc"), challenge_of(page))
+    card.close()
+    page.get_by_label("Codes from your card", exact=True).fill(codes)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Register your security key")).to_be_visible()
+
+
+def key_step(page: Page) -> None:
+    """Answer the device step with the browser's security key: the page's button asks it,
+    the script posts what it signs."""
+    expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
+    expect(page.get_by_label("Answer from your security key")).to_have_count(0)
+    ceremony_click(page, ANSWER)
+
+
+def log_in_with_key(page: Page, base: str, username: str) -> None:
+    log_in(page, base, username, DEFAULT_PASSWORD)
+    key_step(page)
+    expect_welcome(page, username)
+
+
+def expect_login_failed(page: Page) -> None:
+    expect(page.get_by_role("alert").filter(has_text="Login failed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
+
+
+def login_posts(page: Page) -> list[dict[str, str]]:
+    """Every answer the login's device step posts from now on, as the form's fields."""
+    posts: list[dict[str, str]] = []
+    device_url = reverse("devices:login_device")
+
+    def record(request: Request) -> None:
+        if request.method == "POST" and request.url.split("?")[0].endswith(device_url):
+            fields = parse_qs(request.post_data or "")
+            posts.append({name: values[0] for name, values in fields.items()})
+
+    page.on("request", record)
+    return posts
 
 
 def test_F1_virtual_authenticator_registration_verifies(
@@ -127,55 +201,6 @@ def test_F1_a_software_key_moved_into_chromium_answers_as_registered(
     )
 
 
-# The pages' parts a key's ceremony runs through (the contract with their scripts,
-# static/js/webauthn-register.js and static/js/webauthn-answer.js).
-REGISTER = "#register-key"
-ANSWER = "#webauthn-answer"
-UNAVAILABLE = "#webauthn-unavailable"
-# What a key that can answer nothing in time leaves the page to say, in milliseconds.
-SHORT_CEREMONY_MS = 1500
-
-
-def holder_with_key(username: str, card: str = "scc", name: str = "Keyring key"):
-    """A user holding `card` and a security key registered on the server; the key's
-    credential is then moved into the browser's virtual authenticator by the test."""
-    user = make_holder(card, username=username)
-    return user, security_key_give(user, name)
-
-
-def key_step(page: Page) -> None:
-    """Answer the device step with the browser's security key: the page's button asks it,
-    the script posts what it signs."""
-    expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
-    expect(page.get_by_label("Answer from your security key")).to_have_count(0)
-    page.locator(ANSWER).click()
-
-
-def log_in_with_key(page: Page, base: str, username: str) -> None:
-    log_in(page, base, username, DEFAULT_PASSWORD)
-    key_step(page)
-    expect_welcome(page, username)
-
-
-def expect_login_failed(page: Page) -> None:
-    expect(page.get_by_role("alert").filter(has_text="Login failed")).to_be_visible()
-    expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
-
-
-def login_posts(page: Page) -> list[dict[str, str]]:
-    """Every answer the login's device step posts from now on, as the form's fields."""
-    posts: list[dict[str, str]] = []
-    device_url = reverse("devices:login_device")
-
-    def record(request: Request) -> None:
-        if request.method == "POST" and request.url.split("?")[0].endswith(device_url):
-            fields = parse_qs(request.post_data or "")
-            posts.append({name: values[0] for name, values in fields.items()})
-
-    page.on("request", record)
-    return posts
-
-
 def test_F1_key_registered_in_chromium_then_logs_in(page, webauthn_origin, virtual_authenticator):
     """After the card's fresh answer (G2) the browser registers the key under the name the
     user gave; the Secure Login System page lists it, and the next login is password then
@@ -185,14 +210,8 @@ def test_F1_key_registered_in_chromium_then_logs_in(page, webauthn_origin, virtu
     device_step(page, webauthn_origin, user, "scc")
     expect_welcome(page, "alice")
 
-    page.goto(f"{webauthn_origin}{reverse('security_keys:add')}")
-    page.locator("input[name=name]").fill("Keyring key")
-    card = page.context.new_page()
-    codes = printed_codes(card, webauthn_origin, serial_of(user, "scc"), challenge_of(page))
-    card.close()
-    page.get_by_label("Codes from your card", exact=True).fill(codes)
-    page.get_by_role("button", name="Continue").click()
-    page.locator(REGISTER).click()
+    key_add(page, webauthn_origin, user, "Keyring key")
+    ceremony_click(page, REGISTER)
 
     expect(page).to_have_url(f"{webauthn_origin}{reverse('accounts:secure_login')}")
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
@@ -233,7 +252,7 @@ def test_F2_key_approves_a_withdrawal_above_the_card_tier(
     page.get_by_role("button", name="Review").click()
     expect(page.get_by_role("heading", name="Confirm the withdrawal")).to_be_visible()
     expect(page.get_by_test_id("intent-amount")).to_have_text("USD 250,000.00")
-    page.locator(ANSWER).click()
+    ceremony_click(page, ANSWER)
 
     expect(page.get_by_role("heading", name="Withdrawal accepted")).to_be_visible()
     withdrawal = Withdrawal.objects.get()
@@ -408,14 +427,8 @@ def test_F1_without_an_authenticator_the_registration_page_says_what_to_do(
     device_step(page, webauthn_origin, user, "scc")
     expect_welcome(page, "kim")
 
-    page.goto(f"{webauthn_origin}{reverse('security_keys:add')}")
-    page.locator("input[name=name]").fill("Laptop passkey")
-    card = page.context.new_page()
-    codes = printed_codes(card, webauthn_origin, serial_of(user, "scc"), challenge_of(page))
-    card.close()
-    page.get_by_label("Codes from your card", exact=True).fill(codes)
-    page.get_by_role("button", name="Continue").click()
-    page.locator(REGISTER).click()
+    key_add(page, webauthn_origin, user, "Laptop passkey")
+    ceremony_click(page, REGISTER)
 
     expect(page.locator(UNAVAILABLE)).to_be_visible()
     expect(page.locator(UNAVAILABLE)).to_contain_text("Plug in your security key")
