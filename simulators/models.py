@@ -62,3 +62,27 @@ class PhoneAppAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} on {self.installation}"
+
+
+class SimulatedSecurityKey(models.Model):
+    """A security key on the simulator's desk: one FIDO2 credential of a software key
+    (devices.security_keys.software), its private key and counter kept encrypted as the
+    key's own chip keeps them. The credential id is public (every assertion carries it):
+    it finds the key that answers for a registered security key."""
+
+    serial = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=60)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    authenticator = models.TextField(help_text="The software key's JSON, encrypted.")
+    registered_for = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The user name the last creation options it answered named.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.serial})"
