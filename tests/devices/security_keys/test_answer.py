@@ -11,18 +11,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
+from devices.assurance import Action
+from devices.flows.device_step import Answer, Refusal, step_answer
 from devices.kinds.security_key import POSSIBLY_CLONED
 from devices.models import Authenticator
 from devices.security_keys.software import SoftwareAuthenticator
+from devices.services.challenges import challenge_issue
 from devices.temporary.services import device_report
 from tests.devices.security_keys.helpers import (
+    assertion,
     key_device,
     page_assertion,
     page_options,
@@ -318,11 +321,26 @@ def test_F1_a_cloned_key_is_refused_flagged_and_answers_nothing_after(client, ke
     assert flagged.detail["stored_sign_count"] == 1
     assert flagged.detail["sign_count"] == 1
 
-    by_the_original = answer_page(client, by_the_clone, key)
-
-    assert by_the_original.status_code == 302
-    assert by_the_original["Location"] == reverse("accounts:login")
-    assert [str(m) for m in get_messages(by_the_original.wsgi_request)] == [POSSIBLY_CLONED]
+    # The flagged key is offered no more: its holder, with no other device, is sent to
+    # Client Services, and even the original key's answer is refused unchecked.
+    again = post_login(client, user.username, DEFAULT_PASSWORD)
+    assert again.status_code == 403
+    assert b"No active security device" in again.content
+    device = key_device(user)
+    challenge = challenge_issue(device=device, attempt="after-flag", purpose=Action.LOGIN_PORTAL)
+    by_the_original = step_answer(
+        user=user,
+        action=Action.LOGIN_PORTAL,
+        answer=Answer(
+            device_id=device.pk,
+            challenge_id=challenge.pk,
+            response=assertion(key, challenge.client_options),
+        ),
+        attempt="after-flag",
+        client=SYSTEM,
+    )
+    assert by_the_original.refusal == Refusal.NOT_ALLOWED
+    assert by_the_original.message == POSSIBLY_CLONED
     assert AuditEvent.objects.filter(event_type=AuditEventType.ACCESS_REFUSED, subject=user)
     assert not is_logged_in(client)
     assert Authenticator.objects.get(pk=authenticator.pk).counter == 1
