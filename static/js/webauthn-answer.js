@@ -142,6 +142,16 @@
   }
 
   button.addEventListener("click", answer);
+  // Where the simulators are installed, an answer made by the security key simulator may be
+  // pasted instead; the server checks it exactly as one from the browser.
+  var paste = document.getElementById("webauthn-paste");
+  var requestCopy = document.getElementById("webauthn-request-copy");
+  if (paste && requestCopy) {
+    requestCopy.value = optionsScript.textContent;
+    paste.addEventListener("input", function () {
+      response.value = paste.value.trim();
+    });
+  }
   // The form's own button (or Enter) sends no empty answer, which would count as a failed
   // attempt (L3): it asks the key instead.
   form.addEventListener("submit", function (event) {

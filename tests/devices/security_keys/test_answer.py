@@ -108,6 +108,9 @@ def test_F1_the_device_step_hands_the_browser_the_options_and_a_button(client, k
     options = page_options(page)
     assert options == challenge.client_options
     assert options["challenge"] == challenge.value
+    # With the simulators installed, the security key simulator's answer may be pasted.
+    assert '<textarea id="webauthn-paste"' in html
+    assert f'href="{reverse("simulators:security_key")}"' in html
     assert options["rpId"] == "localhost"
     assert options["userVerification"] == "required"
     assert [c["id"] for c in options["allowCredentials"]] == [device.authenticator.credential_id]
