@@ -15,9 +15,11 @@ from django.http import HttpRequest
 
 from accounts.admin_guards import ReadOnlyAdmin
 from accounts.dates import moment_text
+from devices.kinds import kind_codes, kind_for
 from devices.models import Authenticator, SecurityDevice, SelfRegisteredDevice
 from devices.temporary.admin import DeviceReportActions
 
+SELF_REGISTERED = kind_codes(lambda kind: kind.self_registered)
 CLONE_ADVICE = (
     "Its sign count went backwards on {when}: a copy of its credential may exist, so it "
     "answers nothing. Call the client on the number on record; remove the key (or report "
@@ -42,6 +44,19 @@ class PossiblyClonedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SelfRegisteredKindFilter(admin.SimpleListFilter):
+    """The kinds this list holds, not every kind of the table."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(code, kind_for(code).label) for code in SELF_REGISTERED]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 # django-stubs give ModelAdmin.response_action an `action_location` that Django 5.2's has
 # not, so the guard's override (accounts.admin_guards) differs from the stub's.
 class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ignore[misc]
@@ -56,7 +71,7 @@ class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ig
         "possibly_cloned",
         "registered_at",
     )
-    list_filter = (PossiblyClonedFilter, "kind", "state")
+    list_filter = (PossiblyClonedFilter, SelfRegisteredKindFilter, "state")
     search_fields = ("serial", "user_devices__user__username", "user_devices__name")
     ordering = ("-created_at",)
     # The credential's public key and attestation object are kept for the record, and
@@ -71,7 +86,7 @@ class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ig
         "last_use",
         "sign_count",
         "attestation_format",
-        "aaguid",
+        "model_aaguid",
         "credential_id",
         "possibly_cloned",
         "clone_advice",
@@ -104,6 +119,11 @@ class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ig
     def sign_count(self, authenticator: Authenticator) -> str:
         """A key's signature counter (0 for keys that keep none); an app has none."""
         return str(authenticator.counter) if authenticator.credential_id else "-"
+
+    @admin.display(description="Model (AAGUID)")
+    def model_aaguid(self, authenticator: Authenticator) -> str:
+        """The model the key's attestation names; all zeros when it names none."""
+        return authenticator.aaguid or "-"
 
     @admin.display(description="Possibly cloned", ordering="clone_suspected_at")
     def possibly_cloned(self, authenticator: Authenticator) -> str:

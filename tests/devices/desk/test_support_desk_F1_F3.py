@@ -89,9 +89,14 @@ def test_F1_F3_desk_finds_them_by_the_users_name_or_the_name_they_chose(agent_cl
 
     by_user = list_rows(agent_client, reverse(SELF_REGISTERED_LIST), q="dora")
     by_name = list_rows(agent_client, reverse(SELF_REGISTERED_LIST), q="Pixel")
+    apps = list_rows(agent_client, reverse(SELF_REGISTERED_LIST), kind=Kind.AUTHENTICATOR_APP)
+    listing = agent_client.get(reverse(SELF_REGISTERED_LIST)).content.decode()
 
     assert "Blue key" in by_user and "Pixel" not in by_user
     assert "Pixel" in by_name and "Blue key" not in by_name
+    assert set(apps) - {"Name"} == {"Pixel"}
+    # The kind filter offers the two kinds of this list, not the cards'.
+    assert "?kind=security_key" in listing and "?kind=dsc_plus" not in listing
 
 
 def test_F1_desk_flags_a_possibly_cloned_key_and_filters_on_it(agent_client, dora):
