@@ -330,6 +330,25 @@ class IbKeyActivation(models.Model):
         return f"IB Key activation of {self.user_id} ({self.stage})"
 
 
+class AuthenticatorAppEnrolment(models.Model):
+    """An authenticator app being added (F3, G2), kept here between the QR code and the
+    app's first code: made only after a fresh answer from a permanent device, bound to its
+    user, short-lived and single use. The secret moves to the new authenticator once a
+    code from the app confirms it."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="authenticator_app_enrolments"
+    )
+    name = models.CharField(max_length=64, help_text="The name the user chose for the app.")
+    secret = models.TextField(editable=False, help_text="The app's seed, encrypted (D4).")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"authenticator app enrolment of {self.user_id}"
+
+
 class OutboundMessage(models.Model):
     """A text message or voice call as the outbox gateway records it; the simulators'
     inbox reads these. Other gateways (console, file, locmem) do not touch the table."""
