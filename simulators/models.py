@@ -86,3 +86,23 @@ class SimulatedSecurityKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.serial})"
+
+
+class PhoneAuthenticatorAccount(models.Model):
+    """An account in an authenticator app on a simulated phone (F3): the key the portal
+    showed when the app was added, pasted in as its QR code's otpauth:// link or typed.
+    The app computes its codes from the key and the clock alone, as a real one does."""
+
+    installation = models.ForeignKey(
+        PhoneAppInstallation, on_delete=models.CASCADE, related_name="authenticator_accounts"
+    )
+    issuer = models.CharField(max_length=64, blank=True)
+    label = models.CharField(max_length=128, blank=True)
+    secret = models.TextField(help_text="The key, encrypted.")
+    digits = models.PositiveSmallIntegerField(default=6)
+    period = models.PositiveSmallIntegerField(default=30, help_text="Seconds per code.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        names = [name for name in (self.issuer, self.label) if name]
+        return " · ".join(names) or "Account without a name"
