@@ -76,15 +76,15 @@ def authenticator_key_parse(text: str) -> AuthenticatorKey:
 
 
 def authenticator_account_add(
-    *, installation: PhoneAppInstallation, text: str
+    *, installation: PhoneAppInstallation, text: str, name: str = ""
 ) -> PhoneAuthenticatorAccount:
     """Keep the account of the pasted link or typed key, its key encrypted like the
-    phone's other secrets."""
+    phone's other secrets; `name`, as a person gives it to a typed key, names it."""
     key = authenticator_key_parse(text)
     return PhoneAuthenticatorAccount.objects.create(
         installation=installation,
         issuer=key.issuer,
-        label=key.label,
+        label=name.strip() or key.label,
         secret=secret_encrypt(key.secret),
         digits=key.digits,
         period=key.period,

@@ -23,7 +23,9 @@ def authenticator_add_view(request: HttpRequest, installation_id: str) -> HttpRe
     if form.is_valid():
         try:
             account = authenticator_account_add(
-                installation=installation, text=form.cleaned_data["key"]
+                installation=installation,
+                text=form.cleaned_data["key"],
+                name=form.cleaned_data["name"],
             )
         except ValidationError as error:
             form.add_error("key", error)

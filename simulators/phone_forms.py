@@ -152,3 +152,9 @@ class AuthenticatorKeyForm(forms.Form):
         max_length=2048,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    name = forms.CharField(
+        label="Account name (for a typed key)",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

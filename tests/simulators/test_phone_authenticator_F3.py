@@ -10,13 +10,18 @@ import pyotp
 import pytest
 import time_machine
 from django.test import Client, override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
+from accounts.validators import has_control_character
+from devices.crypto import secret_decrypt
 from devices.models import SecurityDevice
 from simulators.authenticator_app import NAME_UNREADABLE, NOT_A_KEY, NOT_TIME_BASED
 from simulators.models import PhoneAuthenticatorAccount
 from tests.accounts.sls_helpers import logged_in
 from tests.devices.authenticator_app.helpers import CONFIRM, confirm, start
 from tests.factories import UserFactory
+from tests.form_fuzz import bodies, own_throttles, post_fuzzed
 from tests.simulators.test_phone import app_url, install
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +41,8 @@ def phone(client) -> str:
     return install(client)
 
 
-def paste(client: Client, phone: str, key: str):
-    return client.post(app_url(phone, "authenticator_add"), {"key": key})
+def paste(client: Client, phone: str, key: str, name: str = ""):
+    return client.post(app_url(phone, "authenticator_add"), {"key": key, "name": name})
 
 
 def shown_codes(client: Client, phone: str) -> list[str]:
@@ -65,9 +70,10 @@ def test_F3_phone_app_code_adds_the_app_in_the_portal(client, phone, clock):
 def test_F3_typed_key_with_spaces_and_lower_case_shows_the_rfc_6238_code(client, phone, clock):
     typed = " ".join(KEY[i : i + 4] for i in range(0, len(KEY), 4)).lower()
 
-    assert paste(client, phone, typed).status_code == 302
+    assert paste(client, phone, typed, "  Portal, typed  ").status_code == 302
 
     account = PhoneAuthenticatorAccount.objects.get()
+    assert str(account) == "Portal, typed"
     assert KEY not in account.secret and "JBSW" not in account.secret
     assert shown_codes(client, phone) == [pyotp.TOTP(KEY).at(NOW)]
     clock.shift(dt.timedelta(seconds=30))
@@ -124,6 +130,21 @@ def test_F3_empty_huge_and_nul_keys(client, phone):
     assert huge.context["authenticator_form"].errors["key"]
     assert nul.status_code == 400
     assert not PhoneAuthenticatorAccount.objects.exists()
+
+
+@given(data=st.data())
+@own_throttles
+def test_F3_whatever_is_pasted_the_phone_never_fails_and_keeps_only_keys(db, data):
+    client = Client()
+    phone = install(client)
+
+    body = data.draw(bodies(fuzzed=("name",), kept={"key": KEY}))
+    post_fuzzed(client, app_url(phone, "authenticator_add"), body, may_succeed=True)
+
+    for account in PhoneAuthenticatorAccount.objects.filter(installation__installation_id=phone):
+        assert len(secret_decrypt(account.secret)) >= 10
+        assert not has_control_character(account.issuer + account.label)
+    assert client.get(app_url(phone)).status_code == 200
 
 
 def test_F3_unknown_phone_is_404(client):
