@@ -340,7 +340,9 @@ class AuthenticatorAppEnrolment(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="authenticator_app_enrolments"
     )
     name = models.CharField(max_length=64, help_text="The name the user chose for the app.")
-    secret = models.TextField(editable=False, help_text="The app's seed, encrypted (D4).")
+    secret = models.TextField(
+        blank=True, editable=False, help_text="The app's seed, encrypted (D4); gone once used."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -94,7 +94,7 @@ def authenticator_app_enrolment_start(
     name = authenticator_app_name_clean(name, user=user)
     now = timezone.now()
     with transaction.atomic():
-        _open_enrolments(user, now).update(used_at=now)
+        _open_enrolments(user, now).update(used_at=now, secret="")
         return AuthenticatorAppEnrolment.objects.create(
             user=user,
             name=name,
@@ -152,8 +152,9 @@ def authenticator_app_enrolment_confirm(
         device = SecurityDevice.objects.create(
             user=user, authenticator=authenticator, name=enrolment.name, confirmed=True
         )
-        enrolment.used_at = now
-        enrolment.save(update_fields=["used_at"])
+        # The secret now lives on the authenticator only, where key rotation reaches it.
+        enrolment.used_at, enrolment.secret = now, ""
+        enrolment.save(update_fields=["used_at", "secret"])
         audit_record(
             event_type=AuditEventType.DEVICE_REGISTERED,
             outcome=AuditOutcome.SUCCESS,

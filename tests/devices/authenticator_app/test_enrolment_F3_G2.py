@@ -121,7 +121,8 @@ def test_F3_G2_app_is_added_by_qr_code_and_first_code(
     assert secret not in notice.body
     assert [message.to for message in mail.outbox] == [["holder@example.com"]]
     assert "Work phone" in mail.outbox[0].body and secret not in mail.outbox[0].body
-    assert AuthenticatorAppEnrolment.objects.get().used_at == NOW
+    enrolment = AuthenticatorAppEnrolment.objects.get()
+    assert (enrolment.used_at, enrolment.secret) == (NOW, "")
     assert SESSION_KEY not in browser.session
     assert any("Work phone" in str(m) for m in get_messages(response.wsgi_request))
     assert app.serial.encode() in browser.get(SECURE_LOGIN).content
@@ -223,6 +224,7 @@ def test_F3_only_the_qr_code_shown_last_can_be_confirmed(browser, holder, clock)
 
     assert errors_of(refused, "code") == [WRONG_CODE]
     assert AuthenticatorAppEnrolment.objects.filter(used_at__isnull=True).count() == 1
+    assert AuthenticatorAppEnrolment.objects.get(name="First").secret == ""
     assert not apps().exists()
 
 
