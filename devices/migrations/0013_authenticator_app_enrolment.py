@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('devices', '0011_security_keys_and_authenticator_apps'),
+        ('devices', '0012_self_registered_devices_for_the_support_desk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
