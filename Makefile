@@ -27,7 +27,8 @@ $(BENCH_INSTALLED): $(INSTALLED) pyproject.toml
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving http://127.0.0.1:8000/ (support desk: http://127.0.0.1:8000/admin/)"
+	@echo "Serving http://127.0.0.1:8000/ (support desk: http://127.0.0.1:8000/admin/);"
+	@echo "for security keys (WebAuthn) open http://localhost:8000/ instead: browsers refuse an IP address."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The production settings under gunicorn, on PostgreSQL and Redis, static files by WhiteNoise.

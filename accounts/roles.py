@@ -13,9 +13,10 @@ SUPPORT_GROUP = "Support"
 SECURITY_TEAM_GROUP = "Security Team"
 
 # Least privilege: find a caller, read the trail, lift a lock; issue a temporary passcode,
-# mark a device lost or damaged or returned, list the temporary devices (T1); see and end
-# trading-platform sessions; read the withdrawal ledger. No edits of users, groups, device
-# rows or the ledger, no card stock.
+# mark a device lost or damaged or returned, list the temporary devices (T1); list the
+# security keys and authenticator apps and remove one (F4); see and end trading-platform
+# sessions; read the withdrawal ledger. No edits of users, groups, device rows or the
+# ledger, no card stock, and no way to register a key or an app for anyone (F1, F3).
 SUPPORT_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "lift_lockout"),
@@ -27,6 +28,8 @@ SUPPORT_PERMISSIONS = [
     ("devices", "issue_temporary_passcode"),
     ("devices", "report_device"),
     ("devices", "record_device_return"),
+    ("devices", "view_selfregistereddevice"),
+    ("devices", "remove_device"),
     ("trading", "view_tradingsession"),
     ("trading", "end_tradingsession"),
     ("withdrawals", "view_withdrawal"),

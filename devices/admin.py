@@ -24,8 +24,15 @@ from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.models import User
 from devices.importers import devices_import
-from devices.models import Authenticator, Challenge, SecurityDevice, TemporaryDevice
-from devices.services.inventory import authenticator_assign
+from devices.models import (
+    Authenticator,
+    Challenge,
+    SecurityDevice,
+    SelfRegisteredDevice,
+    TemporaryDevice,
+)
+from devices.self_registered.admin import PossiblyClonedFilter, SelfRegisteredDeviceAdmin
+from devices.services.inventory import NOT_ASSIGNED_BY_STAFF, authenticator_assign
 from devices.temporary.admin import DeviceReportActions, TemporaryDeviceAdmin
 from devices.temporary.admin_passcode import TemporaryPasscodeAdmin
 
@@ -74,8 +81,8 @@ class AssignForm(forms.Form):
 
 @admin.register(Authenticator)
 class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
-    list_display = ("serial", "kind", "state", "created_at")
-    list_filter = ("kind", "state")
+    list_display = ("serial", "kind", "state", "created_at", "last_used_at")
+    list_filter = ("kind", "state", PossiblyClonedFilter)
     search_fields = ("serial", "user_devices__user__username")
     # Seeds, PINs and counters stay off every page (D4): only whether they are set.
     fields = (
@@ -90,6 +97,7 @@ class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
         "created_at",
         "shipped_at",
         "activated_at",
+        "last_used_at",
     )
     readonly_fields = fields
 
@@ -144,6 +152,11 @@ class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
         authenticator = self.get_object(request, unquote(object_id))
         if authenticator is None:
             raise Http404(f"No authenticator with ID {object_id!r}.")
+        change_page = reverse("admin:devices_authenticator_change", args=[authenticator.pk])
+        if authenticator.kind_behaviour.self_registered:
+            # F1, F3: only its holder registers a key or an app, from the portal.
+            messages.error(request, NOT_ASSIGNED_BY_STAFF)
+            return HttpResponseRedirect(change_page)
         form = AssignForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             user = form.cleaned_data["username"]
@@ -160,9 +173,7 @@ class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
             else:
                 self.log_change(request, authenticator, f"Assigned to {user.username}.")
                 messages.success(request, f"{authenticator} is now {user.username}'s device.")
-                return HttpResponseRedirect(
-                    reverse("admin:devices_authenticator_change", args=[authenticator.pk])
-                )
+                return HttpResponseRedirect(change_page)
         return self._render(
             request,
             "assign.html",
@@ -180,6 +191,7 @@ class AuthenticatorAdmin(DeviceReportActions, ReadOnlyAdmin):
 
 
 admin.site.register(TemporaryDevice, TemporaryDeviceAdmin)
+admin.site.register(SelfRegisteredDevice, SelfRegisteredDeviceAdmin)
 
 # The user's page gains the temporary passcode view (T1) here, where the passcodes live:
 # accounts registers its UserAdmin knowing nothing of devices, and devices, the floor

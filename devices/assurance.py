@@ -85,8 +85,11 @@ class Requirement:
     online_card_only_suffices: bool = False
 
     def offers(self, authenticator: Authenticator) -> bool:
-        """May this device be asked at all (its kind and state; windows come later)?"""
+        """May this device be asked at all (its kind and state; windows come later)? A
+        device its kind holds back (a key flagged as cloned) is not offered."""
         kind = authenticator.kind_behaviour
+        if kind.answer_refused(authenticator):
+            return False
         if self.answerers == Answerers.ANY:
             return authenticator.state == Authenticator.State.ACTIVE
         if kind.temporary:
@@ -105,11 +108,11 @@ class Requirement:
         """May this device's answer authorize the action now? A temporary device answers
         only inside its window; past its first two days a passcode opens the portal for
         the online card alone, which authorizes nothing but that login (T2)."""
-        if not self.offers(authenticator):
-            return Access(None, _refusal_message(authenticator))
         refused = authenticator.kind_behaviour.answer_refused(authenticator)
         if refused:
             return Access(None, refused)
+        if not self.offers(authenticator):
+            return Access(None, _refusal_message(authenticator))
         access = temporary_access(authenticator=authenticator, channel=channel, at=at)
         if access.scope == Scope.ONLINE_CARD_ONLY and not self.online_card_only_suffices:
             return Access(None, access.message)

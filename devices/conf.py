@@ -18,6 +18,9 @@ ACTIVATION_CODE_TTL = timedelta(minutes=10)
 ACTIVATION_CODE_MAX_TRIES = 5
 # A pending IB Key activation (password, device answer, number, code) lasts this long.
 IB_KEY_ACTIVATION_TTL = timedelta(minutes=15)
+# An authenticator app being added (F3): the QR code shown stays good this long for the
+# first code that confirms it.
+AUTHENTICATOR_APP_ENROLMENT_TTL = timedelta(minutes=10)
 # A new SMS code or a voice call per login at most this often, and this many per attempt.
 RESEND_INTERVAL = timedelta(seconds=30)
 RESENDS_PER_ATTEMPT = 5

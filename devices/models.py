@@ -13,7 +13,14 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
-from devices.kinds import TEMPORARY_KINDS, DeviceKind, Kind, column_constraints, kind_for
+from devices.kinds import (
+    TEMPORARY_KINDS,
+    DeviceKind,
+    Kind,
+    column_constraints,
+    kind_codes,
+    kind_for,
+)
 
 
 class Authenticator(models.Model):
@@ -133,6 +140,26 @@ class TemporaryDevice(Authenticator):
             ("report_device", "Can mark a security device lost or damaged"),
             ("record_device_return", "Can record a returned security device"),
         ]
+
+
+class SelfRegisteredDeviceManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind__in=kind_codes(lambda kind: kind.self_registered))
+
+
+class SelfRegisteredDevice(Authenticator):
+    """Security keys and authenticator apps as the support desk lists them (F1, F3, F4):
+    each registered by its holder, so the desk reads them (the name the user chose, the
+    last use, a key's sign count and attestation, the possibly-cloned flag) and may report
+    one lost or damaged, or remove it, but never adds one."""
+
+    objects = SelfRegisteredDeviceManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "security key or authenticator app"
+        verbose_name_plural = "security keys and authenticator apps"
+        permissions = [("remove_device", "Can remove a security key or authenticator app")]
 
 
 class CardCell(models.Model):
@@ -301,6 +328,27 @@ class IbKeyActivation(models.Model):
 
     def __str__(self) -> str:
         return f"IB Key activation of {self.user_id} ({self.stage})"
+
+
+class AuthenticatorAppEnrolment(models.Model):
+    """An authenticator app being added (F3, G2), kept here between the QR code and the
+    app's first code: made only after a fresh answer from a permanent device, bound to its
+    user, short-lived and single use. The secret moves to the new authenticator once a
+    code from the app confirms it."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="authenticator_app_enrolments"
+    )
+    name = models.CharField(max_length=64, help_text="The name the user chose for the app.")
+    secret = models.TextField(
+        blank=True, editable=False, help_text="The app's seed, encrypted (D4); gone once used."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"authenticator app enrolment of {self.user_id}"
 
 
 class OutboundMessage(models.Model):

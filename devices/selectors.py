@@ -9,11 +9,18 @@ from devices.models import Authenticator, SecurityDevice
 
 
 def active_devices(user: User) -> list[SecurityDevice]:
-    """The user's usable devices, strongest first (L4 preselects the first), in one query."""
+    """The user's usable devices, strongest first (L4 preselects the first), in one query.
+    An active device whose kind refuses every answer now (a security key flagged as
+    possibly cloned, F1) is not usable: it grants no withdrawal tier (W1)."""
     devices = SecurityDevice.objects.filter(
         user=user, confirmed=True, authenticator__state=Authenticator.State.ACTIVE
     ).select_related("authenticator")
-    return sorted(devices, key=lambda d: (-d.authenticator.kind_behaviour.level, d.pk))
+    usable = [
+        device
+        for device in devices
+        if not device.authenticator.kind_behaviour.answer_refused(device.authenticator)
+    ]
+    return sorted(usable, key=lambda d: (-d.authenticator.kind_behaviour.level, d.pk))
 
 
 def is_new_applicant(user: User) -> bool:

@@ -30,3 +30,10 @@ grid_card_printed = Signal()
 # server registered), `registration` (ib_key_register's answer) and the app's `pin`.
 # Whoever plays that phone keeps them, so that it can approve the user's logins.
 demo_phone_activated = Signal()
+
+# The demo data registered a security key for a user through the WebAuthn ceremony,
+# answered by a software key of its own making (devices.security_keys.software), with
+# `key` (that SoftwareAuthenticator, its counter as registered), `serial` (the
+# Authenticator's) and `username`. Whoever plays that key keeps it, so that it can answer
+# the user's logins.
+demo_security_key_registered = Signal()

@@ -153,6 +153,37 @@ DEMO_CLIENTS = [
         "account": {"number": "U7000001", "title": "Henry Hall", "equity": "5000.00"},
         "users": ["henry"],
     },
+    {
+        "client": {
+            "name": "Ivy Ito",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1987, 10, 2),
+            "citizenship": "JP",
+            "residence_country": "JP",
+            "id_document_type": "passport",
+            "id_document_number": "TK1234567",
+        },
+        "account": {"number": "U4100001", "title": "Ivy Ito", "equity": "1800000.00"},
+        "users": ["ivy"],
+    },
+    {
+        "client": {
+            "name": "Jack Jones",
+            "kind": Client.Kind.PERSON,
+            "date_of_birth": datetime.date(1992, 1, 17),
+            "citizenship": "IE",
+            "residence_country": "IE",
+            "id_document_type": "passport",
+            "id_document_number": "PB7654321",
+        },
+        "account": {
+            "number": "U4200001",
+            "title": "Jack Jones",
+            "equity": "90000.00",
+            "base_currency": "EUR",
+        },
+        "users": ["jack"],
+    },
 ]
 
 

@@ -62,3 +62,47 @@ class PhoneAppAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} on {self.installation}"
+
+
+class SimulatedSecurityKey(models.Model):
+    """A security key on the simulator's desk: one FIDO2 credential of a software key
+    (devices.security_keys.software), its private key and counter kept encrypted as the
+    key's own chip keeps them. The credential id is public (every assertion carries it):
+    it finds the key that answers for a registered security key."""
+
+    serial = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=60)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    authenticator = models.TextField(help_text="The software key's JSON, encrypted.")
+    registered_for = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The user name the last creation options it answered named.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.serial})"
+
+
+class PhoneAuthenticatorAccount(models.Model):
+    """An account in an authenticator app on a simulated phone (F3): the key the portal
+    showed when the app was added, pasted in as its QR code's otpauth:// link or typed.
+    The app computes its codes from the key and the clock alone, as a real one does."""
+
+    installation = models.ForeignKey(
+        PhoneAppInstallation, on_delete=models.CASCADE, related_name="authenticator_accounts"
+    )
+    issuer = models.CharField(max_length=64, blank=True)
+    label = models.CharField(max_length=128, blank=True)
+    secret = models.TextField(help_text="The key, encrypted.")
+    digits = models.PositiveSmallIntegerField(default=6)
+    period = models.PositiveSmallIntegerField(default=30, help_text="Seconds per code.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        names = [name for name in (self.issuer, self.label) if name]
+        return " · ".join(names) or "Account without a name"

@@ -142,3 +142,19 @@ class AuthenticateForm(forms.Form):
     def __init__(self, *args: Any, installation: PhoneAppInstallation, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = installation.accounts.order_by("username")
+
+
+class AuthenticatorKeyForm(forms.Form):
+    """The portal's QR code link or the key beside it, pasted into the authenticator app."""
+
+    key = forms.CharField(
+        label="Link of the QR code (otpauth://…) or the key",
+        max_length=2048,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    name = forms.CharField(
+        label="Account name (for a typed key)",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

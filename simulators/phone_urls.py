@@ -1,6 +1,7 @@
 from django.urls import path
 
 from simulators import phone_activation_views as activation
+from simulators import phone_authenticator_views as authenticator
 from simulators import phone_views as views
 
 app_name = "phone"
@@ -42,4 +43,9 @@ urlpatterns = [
     ),
     path("<str:installation_id>/push/<int:push_id>/", views.push_view, name="push"),
     path("<str:installation_id>/authenticate/", views.authenticate_view, name="authenticate"),
+    path(
+        "<str:installation_id>/authenticator/",
+        authenticator.authenticator_add_view,
+        name="authenticator_add",
+    ),
 ]

@@ -21,6 +21,7 @@ from devices.forms import SecondFactorForm
 from devices.ib_key.activation import ActivationState, ib_key_activation_state
 from devices.ib_key.push import push_pending_for_installation
 from devices.models import OutboundMessage, PushRequest
+from simulators.authenticator_app import authenticator_codes
 from simulators.cards import require_simulators
 from simulators.models import PhoneAppInstallation
 from simulators.phone import (
@@ -35,6 +36,7 @@ from simulators.phone_forms import (
     ActivationNumberForm,
     ActivationStartForm,
     AuthenticateForm,
+    AuthenticatorKeyForm,
     InboxForm,
     InstallForm,
     PushAnswerForm,
@@ -159,6 +161,8 @@ def app_page(
         ],
         "authenticate_form": AuthenticateForm(installation=installation),
         "display": "",
+        "authenticator_form": AuthenticatorKeyForm(),
+        "authenticator_codes": authenticator_codes(installation),
         **overrides,
     }
     return render(request, "simulators/phone_app.html", context)

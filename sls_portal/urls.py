@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/trading/", include("trading.urls")),
     path("enrol/", include("devices.enrolment.urls")),
     path("settings/secure-login/share/", include("devices.sharing.urls")),
+    path("settings/secure-login/authenticator-app/", include("devices.authenticator_app.urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("portal.settings_urls")),
     path("settings/secure-login/dsc-plus/", include("orders.urls")),

@@ -3,6 +3,8 @@ simulator, as a person holding the card would."""
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.test import Client
@@ -14,6 +16,7 @@ from devices.assurance import Action
 from devices.flows.device_step import Answer, step_answer
 from devices.models import SecurityDevice
 from simulators.cards import card_press, card_read_cells, card_respond
+from simulators.security_keys import default_origin, security_key_sign
 from tests.factories import DEFAULT_PIN
 
 
@@ -32,11 +35,19 @@ def login_error(response: HttpResponse) -> str | None:
 
 
 def card_answer(device: SecurityDevice, challenge: str, pin: str = DEFAULT_PIN) -> str:
-    """What the holder of `device` types for `challenge`."""
+    """What the holder of `device` types for `challenge`, or what the browser posts for a
+    security key (the simulated key's assertion for the challenge's request options)."""
     authenticator = device.authenticator
+    behaviour = authenticator.kind_behaviour
     if authenticator.kind == "scc":
         return card_read_cells(serial=authenticator.serial, challenge=challenge)
-    if authenticator.otp_mode:
+    if behaviour.simulator_action == "webauthn":
+        options = behaviour.client_options(authenticator, challenge)
+        answer = security_key_sign(
+            serial=authenticator.serial, options=json.dumps(options), origin=default_origin()
+        )
+        return json.dumps(answer)
+    if authenticator.otp_mode or behaviour.simulator_action == "press":
         return card_press(serial=authenticator.serial)
     return card_respond(serial=authenticator.serial, challenge=challenge, pin=pin)
 

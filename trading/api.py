@@ -187,7 +187,9 @@ def login_push_state(request: HttpRequest, payload: schemas.PushStateIn):
 
 @api.post("/login/verify", response={200: schemas.LoginOut, **ERRORS}, tags=["login"])
 def login_verify(request: HttpRequest, payload: schemas.VerifyIn):
-    """Step two ends: the approved push's id, or the device's response to the challenge."""
+    """Step two ends: the approved push's id, or the device's response to the challenge (a
+    security key's: the assertion it made from the challenge's `webauthn` options, as JSON
+    text)."""
     opened = trading_second_factor_verify(
         login_id=payload.login_id,
         answer=FactorAnswer(
@@ -295,5 +297,6 @@ def _ask_out(asked) -> dict:
         "challenge": asked.value,
         "prompt": kind.prompt(asked.value),
         "response_label": kind.response_label,
+        "webauthn": asked.client_options,
         "expires_at": asked.expires_at,
     }

@@ -89,6 +89,7 @@ def intent_create(request: SessionRequest, payload: schemas.IntentIn):
             "challenge": challenge.value,
             "prompt": kind.prompt(challenge.value),
             "response_label": kind.response_label,
+            "webauthn": challenge.client_options,
             "expires_at": intent.expires_at,
         },
     )

@@ -5,7 +5,7 @@ with control characters a 400 (`bad_input`), as the portal's pages answer it."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator
@@ -18,6 +18,7 @@ from accounts.validators import (
     USERNAME_MAX_LENGTH,
     has_control_character,
 )
+from devices.security_keys.webauthn import ANSWER_MAX_LENGTH
 from trading import conf
 from trading.models import OrderSide
 from withdrawals import conf as withdrawals_conf
@@ -39,7 +40,12 @@ NoControlCharacters = BeforeValidator(_refuse_control_characters)
 
 RowId = Annotated[int, Field(ge=1, le=2**62)]
 Secret = Annotated[str, Field(min_length=1, max_length=conf.TOKEN_MAX_LENGTH), NoControlCharacters]
-Response = Annotated[str, Field(max_length=64), NoControlCharacters]
+# What a person types is short; a security key's answer is its assertion as JSON text (F4).
+Response = Annotated[str, Field(max_length=ANSWER_MAX_LENGTH), NoControlCharacters]
+# A security key's WebAuthn request options (PublicKeyCredentialRequestOptionsJSON): pass
+# them to the authenticator and post its assertion, as JSON text, as the response (F4).
+# None for the devices a person answers.
+WebAuthnOptions = dict[str, Any] | None
 
 
 class LoginIn(Schema):
@@ -83,7 +89,8 @@ class ChallengeIn(Schema):
 
 
 class AskOut(Schema):
-    """A push to approve in the app (number matching), or a challenge to answer."""
+    """A push to approve in the app (number matching), or a challenge to answer: typed,
+    or by a security key from `webauthn`."""
 
     type: Literal["push", "challenge"]
     device_id: int
@@ -93,6 +100,7 @@ class AskOut(Schema):
     challenge: str | None = None
     prompt: str | None = None
     response_label: str | None = None
+    webauthn: WebAuthnOptions = None
     expires_at: datetime
 
 
@@ -212,6 +220,7 @@ class IntentOut(Schema):
     challenge: str
     prompt: str
     response_label: str
+    webauthn: WebAuthnOptions = None
     expires_at: datetime
 
 

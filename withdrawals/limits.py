@@ -18,12 +18,14 @@ class Limits:
 
 LIMITS: dict[WithdrawalTier, Limits] = {
     WithdrawalTier.NONE: Limits("None", Decimal("50000.00"), Decimal("100000.00")),
-    WithdrawalTier.SMS: Limits("SMS", Decimal("200000.00"), Decimal("600000.00")),
+    WithdrawalTier.SMS: Limits(
+        "SMS or authenticator app", Decimal("200000.00"), Decimal("600000.00")
+    ),
     WithdrawalTier.IB_KEY: Limits("IB Key", Decimal("1000000.00"), Decimal("1000000.00")),
     WithdrawalTier.SCC: Limits("Security Code Card", Decimal("200000.00"), Decimal("600000.00")),
     WithdrawalTier.DSC: Limits(
         "Digital Security Card", Decimal("1000000.00"), Decimal("1500000.00")
     ),
-    WithdrawalTier.UNLIMITED: Limits("DSC+, Platinum or Gold", None, None),
+    WithdrawalTier.UNLIMITED: Limits("DSC+, Platinum, Gold or security key", None, None),
 }
 TIER_CHOICES = [(tier.value, limits.label) for tier, limits in LIMITS.items()]

@@ -45,6 +45,7 @@ class AuditEventType(models.TextChoices):
     DEVICE_AUTO_ACTIVATED = "device.auto_activated", "Shipped device activated automatically"
     DEVICE_PIN_CHANGED = "device.pin_changed", "Security device PIN changed"
     DEVICE_REGISTERED = "device.registered", "Security key or authenticator app added"
+    DEVICE_REMOVED = "device.removed", "Security key or authenticator app removed"
     DEVICE_CLONE_SUSPECTED = (
         "device.clone_suspected",
         "Security key refused and flagged: its sign count went backwards",

@@ -81,6 +81,15 @@ class SecurityEmail(Enum):
         "the trading platform, and every login in progress was ended at the same moment. "
         "Log in again with another device or a temporary passcode from Client Services.",
     )
+    DEVICE_REMOVED = (
+        "A security device was removed from your user",
+        "Your {device} was removed from your user {username} on {when}: it no longer "
+        "works and cannot be reactivated. Every session of your user, in Client Portal and "
+        "on the trading platform, and every login in progress was ended at the same "
+        "moment. Log in again with another device or a temporary passcode from Client "
+        "Services; you can add a security key or authenticator app again from the Secure "
+        "Login System page.",
+    )
     OPTED_OUT = (
         "Secure Login is no longer required for trading",
         "Your user {username} opted out of the Secure Login System for trading on {when} "

@@ -3,8 +3,6 @@ get SMS as the temporary device; then an invitation to activate IB Key (K1, K7).
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -28,6 +25,7 @@ from accounts.throttle_views import throttled_page
 from devices.enrolment.forms import EnrolmentCodeForm, MobileNumberForm
 from devices.enrolment.services import enrolment_code_send, enrolment_complete
 from devices.kinds.sms import masked
+from devices.qr import qr_svg
 from devices.selectors import active_devices, is_new_applicant
 from devices.services.on_record import CALL_CLIENT_SERVICES, numbers_on_record_masked
 
@@ -119,7 +117,7 @@ def ib_key_invitation_context(request: HttpRequest) -> dict[str, dict[str, objec
         # simulators are installed: a real phone scans nothing of ours.
         query = urlencode({"username": user.username})
         activation_url = request.build_absolute_uri(f"{reverse('phone:activate')}?{query}")
-        invitation.update(activation_url=activation_url, qr_svg=_qr_svg(activation_url))
+        invitation.update(activation_url=activation_url, qr_svg=qr_svg(activation_url))
     return {"ib_key_invitation": invitation}
 
 
@@ -158,10 +156,3 @@ def _resend(request: HttpRequest, user: User, phone_number: str) -> HttpResponse
     else:
         messages.success(request, f"We sent a new code to {masked(phone_number)}.")
     return redirect("enrolment:confirm")
-
-
-def _qr_svg(content: str) -> SafeString:
-    """The QR code as inline SVG. Only the library's own output is marked safe; `content`
-    reaches it as QR modules, never as markup."""
-    image = qrcode.make(content, image_factory=qrcode.image.svg.SvgPathImage)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from devices.kinds.windows import FULL, Access, Channel
 
@@ -105,7 +105,7 @@ class DeviceKind:
     def new_challenge(self, authenticator: Authenticator) -> str:
         return ""
 
-    def client_options(self, authenticator: Authenticator, challenge: str) -> dict | None:
+    def client_options(self, authenticator: Authenticator, challenge: str) -> dict[str, Any] | None:
         """What a client program needs beyond the prompt to answer `challenge` (a security
         key's WebAuthn request options); None for the kinds a person answers."""
         return None

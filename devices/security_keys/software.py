@@ -50,9 +50,9 @@ class SoftwareAuthenticator:
         client_data = CollectedClientData.create(
             type="webauthn.create", challenge=websafe_decode(options["challenge"]), origin=origin
         )
-        credential = AttestedCredentialData.create(
-            SOFTWARE_AAGUID, self.credential_id, ES256.from_cryptography_key(self.public_key())
-        )
+        # python-fido2 leaves this one constructor unannotated.
+        cose_key = ES256.from_cryptography_key(self.public_key())  # type: ignore[no-untyped-call]
+        credential = AttestedCredentialData.create(SOFTWARE_AAGUID, self.credential_id, cose_key)
         auth_data = AuthenticatorData.create(
             sha256(rp_id.encode()).digest(),
             self._flags() | AuthenticatorData.FLAG.AT,

@@ -20,6 +20,17 @@ from devices.models import Authenticator, CardCell, SecurityDevice
 from devices.ocra import ocra_uses_pin, ocra_validate_suite
 
 PIN_PATTERN = re.compile(r"[0-9]{4}")
+# F1, F3: a security key's credential and an authenticator app's secret are made by the
+# holder's own key or phone, registered from the portal after a fresh answer (G2). Stock
+# and staff never hold one, so an agent cannot add a device to a client's account.
+NOT_IN_STOCK = (
+    "Security keys and authenticator apps are registered by their holders from the Secure "
+    "Login System page; none is ever put in stock."
+)
+NOT_ASSIGNED_BY_STAFF = (
+    "Security keys and authenticator apps are registered by their holders from the Secure "
+    "Login System page after answering a security device; staff cannot assign one."
+)
 
 
 def authenticator_build(
@@ -29,6 +40,8 @@ def authenticator_build(
     if kind not in KINDS:
         raise ValidationError(f"Unknown device kind {kind!r}.")
     behaviour = KINDS[kind]
+    if behaviour.self_registered:
+        raise ValidationError(NOT_IN_STOCK)
     suite = ocra_suite or behaviour.default_ocra_suite
     if suite:
         try:
@@ -81,6 +94,8 @@ def authenticator_assign(
 ) -> SecurityDevice:
     """Hand an in-stock card to a user and activate it; a PIN card needs its PIN now."""
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+    if authenticator.kind_behaviour.self_registered:
+        raise ValidationError(NOT_ASSIGNED_BY_STAFF)
     if authenticator.state != Authenticator.State.IN_STOCK:
         raise ValidationError(f"{authenticator} is {authenticator.get_state_display().lower()}.")
     if user.client_id is None and not user.is_staff:

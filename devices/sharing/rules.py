@@ -38,6 +38,11 @@ NOT_SHAREABLE = (
     "Only a physical device can be shared: Digital Security Card+, Security Code Card, "
     "Digital Security Card, Platinum or Gold card."
 )
+OWN_CREDENTIAL = (
+    "A security key, passkey or authenticator app is never shared: each user adds "
+    "their own from Settings, Secure Login System, and several users may register the same "
+    "physical key, each with a credential of their own."
+)
 FOR_ONESELF = "Enter the user name that holds the device, not your own."
 ALREADY_OPEN = (
     "You already have a device share that is pending or active. Cancel it before asking "
@@ -115,6 +120,8 @@ def share_refusal(
     kind = authenticator.kind_behaviour
     if kind.uses_push:
         return Refusal("ib_key", IB_KEY)
+    if kind.self_registered:
+        return Refusal("own_credential", OWN_CREDENTIAL)
     if not kind.shareable:
         return Refusal("not_shareable", NOT_SHAREABLE)
     if SecurityDevice.objects.filter(user=requester, authenticator=authenticator).exists():

@@ -1,7 +1,7 @@
-"""The support desk's lost-device work on the device pages (T1-T3, T7): marking a device
-lost or damaged, recording a returned one, and the list of temporary devices with their
-windows. Each write is one service call; a refused device is named with the reason and
-left as it was."""
+"""The support desk's lost-device work on the device pages (T1-T3, T7, F4): marking a
+device lost or damaged, recording a returned card, removing a security key or an
+authenticator app, and the list of temporary devices with their windows. Each write is one
+service call; a refused device is named with the reason and left as it was."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from accounts.admin_guards import ReadOnlyAdmin
 from accounts.client_info import ClientInfo
 from accounts.dates import moment_text
 from devices.models import Authenticator, TemporaryDevice
+from devices.self_registered.services import device_remove
 from devices.temporary.policy import (
     Channel,
     Scope,
@@ -37,7 +38,7 @@ def _when(at: datetime | None) -> str:
 class DeviceReportActions:
     """Admin actions for the Authenticator admin; the permissions are the Support group's."""
 
-    actions = ["report_lost", "report_damaged", "return_record"]
+    actions = ["report_lost", "report_damaged", "return_record", "remove"]
 
     @admin.action(description="Mark selected devices lost", permissions=["report_device"])
     def report_lost(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
@@ -55,11 +56,21 @@ class DeviceReportActions:
     def return_record(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
         self._each(request, queryset, device_return_record, "recorded as returned")
 
+    @admin.action(
+        description="Remove selected security keys and authenticator apps",
+        permissions=["remove_device"],
+    )
+    def remove(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
+        self._each(request, queryset, device_remove, "removed")
+
     def has_report_device_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("devices.report_device")
 
     def has_record_device_return_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("devices.record_device_return")
+
+    def has_remove_device_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("devices.remove_device")
 
     def _each(
         self,

@@ -35,6 +35,10 @@ PASSCODE_REASONS = {
     "lost": "Device lost",
     "damaged": "Device damaged",
 }
+NOT_RETURNED = (
+    "A security key or authenticator app is not sent back to us: it was never ours. "
+    "Remove it instead."
+)
 # A returned or revoked device has left service: it is neither reported nor returned again.
 _RETIRED = (Authenticator.State.RETURNED, Authenticator.State.REVOKED)
 
@@ -107,16 +111,26 @@ def device_report(
     device_reported.send(
         sender=Authenticator, authenticator=authenticator, state=state, actor=agent, client=client
     )
-    _device_sessions_end(authenticator, state=state, agent=agent, client=client)
+    for user in device_sessions_end(
+        authenticator, reason=f"device_{state}", agent=agent, client=client
+    ):
+        security_email_send(
+            user=user,
+            event=SecurityEmail.DEVICE_REPORTED,
+            client=client,
+            device=str(authenticator),
+            state=str(Authenticator.State(state).label).lower(),
+        )
     return authenticator
 
 
-def _device_sessions_end(
-    authenticator: Authenticator, *, state: str, agent: User, client: ClientInfo
-) -> None:
-    """G3: whoever holds the reported card may have used it already, so every session and
-    pending login of every user of the card ends now, on both channels; the card's
-    pending pushes and open challenges are withdrawn; each user is told by e-mail."""
+def device_sessions_end(
+    authenticator: Authenticator, *, reason: str, agent: User, client: ClientInfo
+) -> list[User]:
+    """G3: whoever holds the reported (or removed) device may have used it already, so
+    every session and pending login of every user of the device ends now, on both
+    channels; its pending pushes and open challenges are withdrawn. Returns those users,
+    whom the caller tells by e-mail."""
     now = timezone.now()
     PushRequest.objects.filter(
         device__authenticator=authenticator,
@@ -126,16 +140,10 @@ def _device_sessions_end(
     Challenge.objects.filter(
         device__authenticator=authenticator, used_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)
-    users = User.objects.filter(pk__in=authenticator.user_devices.values("user_id"))
+    users = list(User.objects.filter(pk__in=authenticator.user_devices.values("user_id")))
     for user in users:
-        user_sessions_end(user=user, reason=f"device_{state}", actor=agent, client=client)
-        security_email_send(
-            user=user,
-            event=SecurityEmail.DEVICE_REPORTED,
-            client=client,
-            device=str(authenticator),
-            state=str(Authenticator.State(state).label).lower(),
-        )
+        user_sessions_end(user=user, reason=reason, actor=agent, client=client)
+    return users
 
 
 @transaction.atomic
@@ -147,6 +155,8 @@ def device_return_record(
     authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
     if authenticator.kind_behaviour.temporary:
         raise ValidationError("Temporary devices are not returned: nothing was sent out.")
+    if authenticator.kind_behaviour.self_registered:
+        raise ValidationError(NOT_RETURNED)
     if authenticator.state in (Authenticator.State.IN_STOCK, *_RETIRED):
         raise _already(authenticator)
     authenticator.state = Authenticator.State.RETURNED

@@ -25,6 +25,7 @@ PORTAL_CASES = [
     "portal-not-trading",
     "activate-device",
     "bad-character",
+    "security-key",
 ]
 
 

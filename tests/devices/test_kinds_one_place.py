@@ -46,6 +46,10 @@ VALUES = {
     "code_hash": "pbkdf2_sha256$1$salt$hash",
     "ocra_suite": "OCRA-1:HOTP-SHA256-8:QN06-PSHA1",
     "otp_mode": "totp",
+    "credential_id": "Dph5yBlB7kJzBoNJGys0AaDbkRs408qJwY2Mjm9yXtw",
+    "attestation_format": "none",
+    "aaguid": "00000000-0000-0000-0000-000000000000",
+    "attestation_object": "o2NmbXRkbm9uZQ",
 }
 
 
@@ -220,7 +224,8 @@ def test_kinds_the_database_ties_each_column_to_its_kinds(code, column):
 
 def test_kinds_the_constraints_follow_the_declarations():
     constraints = {c.name: c for c in Authenticator._meta.constraints}
-    assert set(constraints) == {f"authenticator_{column}_by_kind" for column in KIND_COLUMNS}
+    by_kind = {f"authenticator_{column}_by_kind" for column in KIND_COLUMNS}
+    assert set(constraints) == by_kind | {"one_row_per_credential"}
     phone = str(constraints["authenticator_phone_number_by_kind"].condition)
     assert "'sms'" in phone and "'ib_key'" not in phone
     otp = str(constraints["authenticator_otp_mode_by_kind"].condition)
@@ -276,8 +281,22 @@ def test_T2_a_passcode_opens_the_online_card_only_in_its_portal_days():
 def test_kinds_say_how_their_challenge_and_answer_look(code):
     kind = KINDS[code]
     grid = code in {Kind.SCC, Kind.ONLINE_CARD}
-    assert kind.challenge_label == ("Index numbers" if grid else "Challenge")
-    assert kind.response_inputmode == ("text" if code == Kind.TEMPORARY_PASSCODE else "numeric")
+    key = code == Kind.SECURITY_KEY
+    assert kind.challenge_label == (
+        "Index numbers" if grid else "Security key request" if key else "Challenge"
+    )
+    inputmode = "text" if code == Kind.TEMPORARY_PASSCODE else "none" if key else "numeric"
+    assert kind.response_inputmode == inputmode
+    assert kind.answered_by_browser == key
     assert kind.sends_code == (code == Kind.SMS)
     assert kind.until_ib_key == (code == Kind.SMS)
     assert kind.offers_online_card == (code == Kind.TEMPORARY_PASSCODE)
+
+
+@pytest.mark.django_db
+def test_F1_a_credential_is_registered_once():
+    """Two rows for one WebAuthn credential would let one key answer as two devices."""
+    values = {column: VALUES[column] for column in KINDS[Kind.SECURITY_KEY].columns}
+    Authenticator.objects.create(kind=Kind.SECURITY_KEY, serial="KEY-1", **values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Authenticator.objects.create(kind=Kind.SECURITY_KEY, serial="KEY-2", **values)

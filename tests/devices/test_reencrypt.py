@@ -17,6 +17,7 @@ from devices.models import Authenticator
 from devices.services import secrets
 from devices.services.inventory import authenticator_assign, authenticator_build, scc_issue
 from simulators.cards import card_grid, card_print
+from simulators.security_keys import security_key_create, security_key_sign_count
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +50,17 @@ def test_D4_secrets_pins_and_grids_survive_retiring_the_old_key():
         )
         _, grid = scc_issue(serial="SCC-R")
         card_print(serial="SCC-R", grid=grid)
+        key = security_key_create(label="Rotated key")
         before = {card.serial: card.secret for card in Authenticator.objects.all()}
 
     out = io.StringIO()
     with override_settings(DEVICE_SECRET_KEYS=[KEY_B, KEY_A]):
         call_command("reencrypt_device_secrets", stdout=out)
 
-    assert "3 authenticators and 1 simulated cards (4 rows)" in out.getvalue()
+    assert (
+        "3 authenticators and 1 simulated cards and 1 simulated security keys (5 rows)"
+        in out.getvalue()
+    )
     with override_settings(DEVICE_SECRET_KEYS=[KEY_B]):
         for serial, seed in seeds.items():
             card = Authenticator.objects.get(serial=serial)
@@ -63,8 +68,15 @@ def test_D4_secrets_pins_and_grids_survive_retiring_the_old_key():
             assert secret_decrypt(card.secret) == seed
         assert secret_decrypt(Authenticator.objects.get(serial="R-0").pin) == b"2468"
         assert card_grid(serial="SCC-R") == grid
+        key.refresh_from_db()
+        assert security_key_sign_count(key) == 0
     event = AuditEvent.objects.get(event_type=AuditEventType.DEVICE_SECRETS_REENCRYPTED)
-    assert event.detail == {"count": 4, "authenticators": 3, "simulated_cards": 1}
+    assert event.detail == {
+        "count": 5,
+        "authenticators": 3,
+        "simulated_cards": 1,
+        "simulated_security_keys": 1,
+    }
 
 
 def test_D4_without_the_simulators_only_the_authenticators_move(monkeypatch):

@@ -189,6 +189,23 @@ def phone_app() -> tuple[Client, str]:
     return client, response["Location"]
 
 
+def authenticator_app_qr() -> tuple[Client, str]:
+    """The QR code of an authenticator app being added (F3), after the name and the answer."""
+    client = signed_in(UserFactory())
+    start = reverse("authenticator_app:start")
+    named = {"name": "My phone", **fresh_factor_fields(client.get(start))}
+    assert client.post(start, named).status_code == 302
+    return client, reverse("authenticator_app:confirm")
+
+
+def phone_app_with_authenticator() -> tuple[Client, str]:
+    """The phone's page with an account in its authenticator app, its code showing."""
+    client, path = phone_app()
+    key = {"key": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+    assert client.post(f"{path}authenticator/", key).status_code == 302
+    return client, path
+
+
 def printed_card() -> tuple[Client, str]:
     user = UserFactory(device="scc")
     serial = user.securitydevice_set.get().authenticator.serial
@@ -252,6 +269,8 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "enrolment": enrolment,
     "dashboard": portal("accounts:dashboard"),
     "secure login settings": portal("accounts:secure_login"),
+    "add authenticator app": portal("authenticator_app:start"),
+    "authenticator app QR code": authenticator_app_qr,
     "opt-out choice": portal("settings:sls_configure"),
     "opt-out risks": portal("settings:sls_opt_out"),
     "opt-in confirmation": opted_back_in,
@@ -282,6 +301,7 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "printed card simulator": printed_card,
     "phone simulator": at("/simulators/phone/"),
     "phone app": phone_app,
+    "phone app with an authenticator account": phone_app_with_authenticator,
     "phone inbox": at("/simulators/phone/inbox/"),
     "trading API docs": at("/api/trading/docs"),
     "login with a message": login_again,

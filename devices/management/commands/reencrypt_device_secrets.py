@@ -12,9 +12,9 @@ from devices.services.secrets import BATCH_SIZE, device_secrets_reencrypt
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every device secret and card PIN (and the simulated cards' grids where "
-        "the simulators are installed) under the first key of DEVICE_SECRET_KEYS, in one "
-        "transaction."
+        "Re-encrypt every device secret and card PIN (and the simulated cards' grids and "
+        "security keys where the simulators are installed) under the first key of "
+        "DEVICE_SECRET_KEYS, in one transaction."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,18 +7,27 @@ import json
 import time
 import urllib.error
 from getpass import getpass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devices.security_keys.software import SoftwareAuthenticator
 from trading.client import ApiRefusal, TradingClient
+
+NO_SECURITY_KEY = (
+    "This device is a security key: answer it with --security-key FILE (a software key's "
+    "file), or log in to Client Portal in a browser that can use the key."
+)
 
 
 class Command(BaseCommand):
     help = (
         "Log in to the trading platform through its API (password, then the security "
-        "device: an IB Key push is waited for by polling, other devices are answered at the "
-        "prompt) and print the session with its bearer token."
+        "device: an IB Key push is waited for by polling, a security key is answered by a "
+        "software key's file, other devices at the prompt) and print the session with its "
+        "bearer token."
     )
     # The wait between polls of an IB Key push; an attribute so that tests can play the
     # phone there instead of sleeping.
@@ -32,6 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--response", help="The device's response, for scripts.")
         parser.add_argument(
             "--fallback", action="store_true", help="IB Key: a challenge instead of a push."
+        )
+        parser.add_argument(
+            "--security-key",
+            metavar="FILE",
+            help="A software security key's file (SoftwareAuthenticator.to_json()): answers "
+            "a security key's challenge, and keeps the key's new use count in the file.",
+        )
+        parser.add_argument(
+            "--origin",
+            help="The origin the software key signs for (default: the first of "
+            "SLS_WEBAUTHN_ORIGINS).",
         )
         parser.add_argument("--wait", type=float, default=120, help="Seconds to wait for a push.")
         parser.add_argument("--poll-interval", type=float, default=2.0)
@@ -67,7 +87,12 @@ class Command(BaseCommand):
             self._wait_for_phone(api, login_id, asked, options)
             return api.post("/login/verify", {"login_id": login_id, "push_id": asked["push_id"]})
         self._say(asked["prompt"])
-        response = options["response"] or getpass(f"{asked['response_label']}: ")
+        if options["response"]:
+            response = options["response"]
+        elif asked.get("webauthn"):
+            response = self._security_key_answer(asked["webauthn"], options)
+        else:
+            response = getpass(f"{asked['response_label']}: ")
         return api.post(
             "/login/verify",
             {
@@ -77,6 +102,23 @@ class Command(BaseCommand):
                 "response": response,
             },
         )
+
+    def _security_key_answer(self, request_options: dict, options) -> str:
+        """The software key's assertion, as JSON text. The key counts the use in its file
+        before anything is sent, as a real key would: a count the server has seen already
+        would flag the key as cloned (F1)."""
+        if not options["security_key"]:
+            raise CommandError(NO_SECURITY_KEY)
+        path = Path(options["security_key"])
+        try:
+            key = SoftwareAuthenticator.from_json(path.read_text())
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CommandError(f"Cannot read the security key file {path}: {error}") from error
+        origin = options["origin"] or settings.SLS_WEBAUTHN_ORIGINS[0]
+        assertion = key.get(request_options, origin=origin)
+        path.write_text(key.to_json())
+        self._say(f"Answered with the software security key in {path}, for {origin}.")
+        return json.dumps(assertion)
 
     def _wait_for_phone(self, api: TradingClient, login_id: str, asked: dict, options) -> None:
         self._say(

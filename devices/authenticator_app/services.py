@@ -1,0 +1,202 @@
+"""Adding an authenticator app (F3, G2): a fresh answer from a permanent device opens a
+pending enrolment with a new secret; the app's first code confirms it and makes the app an
+active device of the user, with the name the user chose.
+
+The first code is checked here, not in the gate: it is no second factor of the user yet,
+only proof that the app holds the secret just shown, as an activation code proves a phone
+number (E1, K1). It is checked by the kind's own RFC 6238 function, which keeps the step
+it accepted, so the code that confirmed the app cannot log in afterwards (D2)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyotp
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.client_info import ClientInfo
+from accounts.dates import moment_text
+from accounts.models import AuditEventType, AuditOutcome, User
+from accounts.services.audit import audit_record
+from accounts.services.lockout import lockout_is_active
+from accounts.services.notices import notice_send
+from accounts.services.notifications import IF_NOT_YOU
+from devices import conf
+from devices.assurance import Action
+from devices.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
+from devices.kinds.authenticator_app import AuthenticatorApp
+from devices.kinds.one_time_code import TOTP_STEP_SECONDS, totp_check
+from devices.models import Authenticator, AuthenticatorAppEnrolment, SecurityDevice
+from devices.services.fresh_factor import FreshFactor, fresh_factor_require
+
+ACTION = Action.ADD_AUTHENTICATOR_APP
+# What the app lists the account under, beside the user name.
+ISSUER = "SLS Portal"
+# RFC 4226 asks for at least 128 bits and recommends 160: the length of SHA-1's output.
+SECRET_BYTES = 20
+NAME_MAX_LENGTH = 64
+NAME_REQUIRED = "Give the app a name, such as the phone it is on."
+NAME_TOO_LONG = f"The name can be at most {NAME_MAX_LENGTH} characters long."
+NAME_CHARACTERS = "The name cannot hold control or formatting characters."
+NAME_TAKEN = "You already have a security device of that name; choose another."
+CODE_MALFORMED = "Type the six digits your app shows, without spaces."
+WRONG_CODE = (
+    "That code does not match. Check that the app lists SLS Portal, then type the code it "
+    "shows now."
+)
+ENROLMENT_OVER = "This enrolment has expired or ended. Start again to get a new QR code."
+
+
+@dataclass(frozen=True)
+class PendingApp:
+    """An open enrolment and what the user needs to put it into an app."""
+
+    enrolment: AuthenticatorAppEnrolment
+    uri: str
+    secret: str
+
+    @property
+    def secret_groups(self) -> list[str]:
+        """The base32 secret in groups of four, for typing it in by hand."""
+        return [self.secret[index : index + 4] for index in range(0, len(self.secret), 4)]
+
+
+def authenticator_app_name_clean(name: str, *, user: User) -> str:
+    """The name as kept: NFC, without surrounding spaces, not blank, at most 64 characters,
+    without control or formatting characters (line breaks, bidi overrides), which would
+    make one name look like another on the settings page and in e-mails, and not the name
+    of another of the user's devices."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise ValidationError(NAME_REQUIRED, code="required")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(NAME_TOO_LONG, code="max_length")
+    if any(_is_control(character) for character in name):
+        raise ValidationError(NAME_CHARACTERS, code="characters")
+    if SecurityDevice.objects.filter(user=user, name__iexact=name).exists():
+        raise ValidationError(NAME_TAKEN, code="name_taken")
+    return name
+
+
+def authenticator_app_enrolment_start(
+    *, user: User, name: str, fresh_factor: FreshFactor | None
+) -> AuthenticatorAppEnrolment:
+    """A pending enrolment with a new secret, after the fresh answer (G2). Any earlier one
+    of the user ends, so only the QR code shown last can be confirmed."""
+    fresh_factor_require(fresh_factor, user=user, action=ACTION)
+    name = authenticator_app_name_clean(name, user=user)
+    now = timezone.now()
+    with transaction.atomic():
+        _open_enrolments(user, now).update(used_at=now, secret="")
+        return AuthenticatorAppEnrolment.objects.create(
+            user=user,
+            name=name,
+            secret=secret_encrypt(secrets.token_bytes(SECRET_BYTES)),
+            created_at=now,
+            expires_at=now + conf.AUTHENTICATOR_APP_ENROLMENT_TTL,
+        )
+
+
+def authenticator_app_pending(*, user: User, enrolment_id: object) -> PendingApp | None:
+    """The user's open enrolment `enrolment_id` with its QR code's link and the secret;
+    None for anything else (someone else's, used, expired, or a secret no key opens)."""
+    if not isinstance(enrolment_id, int) or isinstance(enrolment_id, bool):
+        return None
+    enrolment = _open_enrolments(user, timezone.now()).filter(pk=enrolment_id).first()
+    if enrolment is None:
+        return None
+    try:
+        secret = base64.b32encode(secret_decrypt(enrolment.secret)).decode("ascii")
+    except SecretUnreadable:
+        return None
+    totp = pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+    uri = totp.provisioning_uri(name=user.username, issuer_name=ISSUER)
+    return PendingApp(enrolment=enrolment, uri=uri, secret=secret)
+
+
+def authenticator_app_enrolment_confirm(
+    *, user: User, enrolment_id: int, code: str, client: ClientInfo
+) -> SecurityDevice:
+    """The app's first code confirms the enrolment: a new active authenticator holding its
+    secret, with that code's step spent, and the user's device named as chosen. Audited,
+    and the user is told in the portal and by e-mail (G2). A wrong code changes nothing."""
+    if not AuthenticatorApp.response_pattern.fullmatch(code):
+        raise ValidationError(CODE_MALFORMED, code="malformed")
+    now = timezone.now()
+    with transaction.atomic():
+        enrolment = _open_enrolments(user, now).select_for_update().filter(pk=enrolment_id).first()
+        if enrolment is None or lockout_is_active(user=user, at=now):
+            raise ValidationError(ENROLMENT_OVER, code="over")
+        authenticator = Authenticator(
+            kind=AuthenticatorApp.code,
+            serial=f"APP-{secrets.token_hex(6).upper()}",
+            state=Authenticator.State.ACTIVE,
+            secret=enrolment.secret,
+            activated_at=now,
+        )
+        try:
+            confirmed = totp_check(authenticator, code)
+        except SecretUnreadable as exc:
+            raise ValidationError(ENROLMENT_OVER, code="over") from exc
+        if not confirmed:
+            raise ValidationError(WRONG_CODE, code="wrong_code")
+        authenticator.full_clean(exclude=["secret", "pin"])
+        authenticator.save()
+        device = SecurityDevice.objects.create(
+            user=user, authenticator=authenticator, name=enrolment.name, confirmed=True
+        )
+        # The secret now lives on the authenticator only, where key rotation reaches it.
+        enrolment.used_at, enrolment.secret = now, ""
+        enrolment.save(update_fields=["used_at", "secret"])
+        audit_record(
+            event_type=AuditEventType.DEVICE_REGISTERED,
+            outcome=AuditOutcome.SUCCESS,
+            subject=user,
+            actor=user,
+            client=client,
+            detail={
+                "kind": authenticator.kind,
+                "serial": authenticator.serial,
+                "name": device.name,
+            },
+        )
+        _added_notice(user=user, device=device, client=client)
+    return device
+
+
+def _open_enrolments(user: User, at: datetime) -> QuerySet[AuthenticatorAppEnrolment]:
+    return AuthenticatorAppEnrolment.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=at
+    )
+
+
+def _is_control(character: str) -> bool:
+    """Unicode's control, format, surrogate, private-use and unassigned characters, and
+    the line and paragraph separators."""
+    category = unicodedata.category(character)
+    return category.startswith("C") or category in ("Zl", "Zp")
+
+
+def _added_notice(*, user: User, device: SecurityDevice, client: ClientInfo) -> None:
+    """G2: each addition is told to the user, in the portal and at the address on record;
+    the words name the device, never its secret."""
+    body = (
+        f'An authenticator app named "{device.name}" (serial {device.authenticator.serial}) '
+        f"became a security device of your user {user.username} on "
+        f"{moment_text(timezone.now())} from address {client.ip_address or 'unknown'}. Its "
+        f"codes now answer for your user like your other security devices.\n\n{IF_NOT_YOU}"
+    )
+    notice_send(
+        user=user,
+        subject="An authenticator app was added to your user",
+        body=body,
+        client=client,
+        kind="device_registered",
+    )
