@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from playwright.sync_api import CDPSession, Page
 
 from devices.security_keys.software import SoftwareAuthenticator
@@ -69,9 +70,10 @@ class VirtualAuthenticator:
             {"authenticatorId": self.authenticator_id, "credential": credential},
         )
 
-    def credential_import(self, key: SoftwareAuthenticator, *, rp_id: str = "localhost") -> None:
-        """Put a software key's credential (its private key and sign count) on this one:
-        a key registered on the server without a browser then answers in the browser."""
+    def credential_import(self, key: SoftwareAuthenticator) -> None:
+        """Put a software key's credential (its private key and sign count) on this one,
+        for the portal's relying party: a key registered on the server without a browser
+        then answers in the browser."""
         private_key = key.private_key.private_bytes(
             serialization.Encoding.DER,
             serialization.PrivateFormat.PKCS8,
@@ -81,7 +83,7 @@ class VirtualAuthenticator:
             {
                 "credentialId": base64.b64encode(key.credential_id).decode(),
                 "isResidentCredential": False,
-                "rpId": rp_id,
+                "rpId": settings.SLS_WEBAUTHN_RP_ID,
                 "privateKey": base64.b64encode(private_key).decode(),
                 "signCount": key.sign_count,
             }

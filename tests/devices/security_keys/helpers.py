@@ -5,12 +5,10 @@ Chromium as a virtual authenticator (`virtual_key_install`)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from devices.security_keys.webauthn import (
     registration_options,
     registration_verify,
 )
+from tests.e2e.virtual_authenticator import VirtualAuthenticator
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page
@@ -101,38 +100,7 @@ def virtual_key_install(
     """Plug `key` into Chromium as a virtual authenticator (DevTools' WebAuthn domain): a
     USB key that verifies its user and is touched at once; its credential is `key`'s own
     (private key, id, count) unless `with_credential` is False: a key never registered."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    authenticator_id = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": False,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )["authenticatorId"]
+    authenticator = VirtualAuthenticator.attach(page)
     if with_credential:
-        private_key = key.private_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        cdp.send(
-            "WebAuthn.addCredential",
-            {
-                "authenticatorId": authenticator_id,
-                "credential": {
-                    "credentialId": base64.b64encode(key.credential_id).decode(),
-                    "isResidentCredential": False,
-                    "rpId": settings.SLS_WEBAUTHN_RP_ID,
-                    "privateKey": base64.b64encode(private_key).decode(),
-                    "signCount": key.sign_count,
-                },
-            },
-        )
-    return cdp
+        authenticator.credential_import(key)
+    return authenticator.cdp
