@@ -34,8 +34,9 @@ from webauthn.helpers.structs import (
 CEREMONY_TIMEOUT_MS = 120_000
 # A browser's answer, as JSON: ample for the longest credential id (1,023 bytes) twice.
 ANSWER_MAX_LENGTH = 8192
-# Malformed input of every shape ends here as a refusal, never a server error.
-_REFUSED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError)
+# Malformed input of every shape ends here as a refusal, never a server error; JSON nested
+# a few thousand levels deep (well within ANSWER_MAX_LENGTH) makes the decoder recurse out.
+_REFUSED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
