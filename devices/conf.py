@@ -25,6 +25,10 @@ AUTHENTICATOR_APP_ENROLMENT_TTL = timedelta(minutes=10)
 RESEND_INTERVAL = timedelta(seconds=30)
 RESENDS_PER_ATTEMPT = 5
 
+# A security key's registration (F1), once the fresh answer is given: long enough to find
+# the key and read the page, short enough that the challenge is not kept for later.
+SECURITY_KEY_REGISTRATION_TTL = timedelta(minutes=5)
+
 # IB Key push requests (K2) wait this long for the phone.
 PUSH_TTL = timedelta(minutes=2)
 # G7, ASVS 6.6.4 (push bombing): at most this many push requests per login attempt and per
