@@ -92,6 +92,24 @@
     }
   }
 
+  // Where the simulators are installed, a registration made by the security key simulator
+  // may be pasted instead; the server checks it exactly as one from the browser. A post
+  // without an answer would only use up the registration, so none is sent.
+  var paste = document.getElementById("webauthn-paste");
+  var optionsCopy = document.getElementById("webauthn-creation-copy");
+  if (paste && optionsCopy) {
+    optionsCopy.value = optionsElement.textContent;
+    paste.addEventListener("input", function () {
+      form.elements.credential.value = paste.value.trim();
+    });
+  }
+  form.addEventListener("submit", function (event) {
+    if (!form.elements.credential.value) {
+      event.preventDefault();
+      status.textContent = "Paste the simulator's registration first.";
+    }
+  });
+
   if (!window.PublicKeyCredential || !navigator.credentials || !navigator.credentials.create) {
     button.disabled = true;
     showUnavailable(

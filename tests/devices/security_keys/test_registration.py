@@ -44,6 +44,8 @@ from devices.security_keys.services import (
 from devices.security_keys.software import SoftwareAuthenticator
 from devices.security_keys.views import START_AGAIN
 from devices.security_keys.webauthn import ANSWER_MAX_LENGTH, challenge_new
+from simulators.security_keys import security_key_create
+from simulators.security_keys import security_key_register as security_key_register_simulated
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
 from tests.bad_input import assert_refused_page
 from tests.devices.temporary.helpers import login_with, passcode_give
@@ -607,8 +609,27 @@ def test_F1_the_script_finds_every_element_it_uses_on_the_register_page(portal, 
         "webauthn-unavailable",
         "webauthn-unavailable-reason",
         "webauthn-status",
+        "webauthn-paste",
+        "webauthn-creation-copy",
     }
     for element_id in used:
         assert f'id="{element_id}"' in page
     assert "form.elements.credential" in script and "toJSON" in script
     assert "navigator.credentials" in script and "window.PublicKeyCredential" in script
+
+
+def test_F1_a_registration_made_by_the_simulated_key_is_checked_like_the_browsers(portal, alice):
+    """Where the simulators are installed, the page offers the creation options to copy into
+    the security key simulator and takes the registration it gives back."""
+    key = security_key_create(label="Desk key")
+    registration_begun(portal)
+    page = portal.get(REGISTER).content.decode()
+    options = _OPTIONS_SCRIPT.search(page).group(1)
+
+    answer = security_key_register_simulated(serial=key.serial, options=options, origin=ORIGIN)
+    response = portal.post(REGISTER, {"credential": json.dumps(answer)})
+
+    assert 'id="webauthn-simulated"' in page and 'id="webauthn-paste"' in page
+    assert response["Location"] == SLS
+    [device] = keys_of(alice)
+    assert device.authenticator.credential_id == key.credential_id
