@@ -44,9 +44,10 @@ from devices.services.on_record import activation_refusal_audit
 
 # django-otp's `Device.name`, where the chosen name is kept.
 NAME_MAX_LENGTH = 64
-# Control and formatting characters (NUL, line breaks, right-to-left overrides, zero-width
-# marks) would let a name hide or reorder text on the pages and e-mails that show it.
-_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+# Unicode's control, format, surrogate, private-use and unassigned characters and the line
+# and paragraph separators (NUL, line breaks, right-to-left overrides, zero-width marks)
+# would let a name hide or reorder text on the pages and e-mails that show it.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 NAME_REQUIRED = "Give the key a name, so that you can tell your keys apart."
 NAME_TOO_LONG = f"The name can be at most {NAME_MAX_LENGTH} characters long."

@@ -529,8 +529,20 @@ def test_F1_a_nul_in_the_answer_is_refused_where_the_request_enters(portal, alic
         ("delete\x7f", NAME_CONTROL_CHARACTERS),
         ("\u202eyek lanoitasnes", NAME_CONTROL_CHARACTERS),
         ("zero\u200bwidth", NAME_CONTROL_CHARACTERS),
+        ("unassigned\u0378", NAME_CONTROL_CHARACTERS),
     ],
-    ids=["empty", "blank", "65", "huge", "tab", "newline", "del", "rtl-override", "zero-width"],
+    ids=[
+        "empty",
+        "blank",
+        "65",
+        "huge",
+        "tab",
+        "newline",
+        "del",
+        "rtl-override",
+        "zero-width",
+        "unassigned",
+    ],
 )
 def test_F1_a_bad_name_is_refused_before_the_device_is_asked(portal, alice, name, message):
     response = name_posted(portal, name)
