@@ -10,7 +10,7 @@ from devices.security_keys.services import (
     NAME_TOO_LONG,
     security_key_name_check,
 )
-from devices.security_keys.webauthn import ANSWER_MAX_LENGTH
+from devices.security_keys.webauthn import REGISTRATION_MAX_LENGTH
 
 CREDENTIAL_MISSING = "Your browser sent no answer from a security key, so no key was added."
 CREDENTIAL_TOO_LONG = (
@@ -37,7 +37,7 @@ class SecurityKeyCredentialForm(forms.Form):
     """What `navigator.credentials.create()` gave, as JSON, put there by the page's script."""
 
     credential = forms.CharField(
-        max_length=ANSWER_MAX_LENGTH,
+        max_length=REGISTRATION_MAX_LENGTH,
         strip=False,
         widget=forms.HiddenInput,
         error_messages={"required": CREDENTIAL_MISSING, "max_length": CREDENTIAL_TOO_LONG},

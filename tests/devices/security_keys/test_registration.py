@@ -43,7 +43,7 @@ from devices.security_keys.services import (
 )
 from devices.security_keys.software import SoftwareAuthenticator
 from devices.security_keys.views import START_AGAIN
-from devices.security_keys.webauthn import ANSWER_MAX_LENGTH, challenge_new
+from devices.security_keys.webauthn import REGISTRATION_MAX_LENGTH, challenge_new
 from simulators.security_keys import security_key_create
 from simulators.security_keys import security_key_register as security_key_register_simulated
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
@@ -448,7 +448,7 @@ def test_G2_without_a_permanent_device_the_page_refuses(support_agent, client):
 @pytest.mark.parametrize(
     ("credential", "message"),
     [
-        ("x" * (ANSWER_MAX_LENGTH + 1), CREDENTIAL_TOO_LONG),
+        ("x" * (REGISTRATION_MAX_LENGTH + 1), CREDENTIAL_TOO_LONG),
         ("", CREDENTIAL_MISSING),
         (None, CREDENTIAL_MISSING),
         ("not json", NOT_VERIFIED),
