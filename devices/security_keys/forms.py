@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from devices.security_keys.services import (
-    NAME_MAX_LENGTH,
-    NAME_REQUIRED,
-    NAME_TOO_LONG,
-    security_key_name_check,
-)
+from accounts.models import User
+from devices.security_keys.services import NAME_REQUIRED, security_key_name_check
 from devices.security_keys.webauthn import REGISTRATION_MAX_LENGTH
+from devices.services.device_names import NAME_MAX_LENGTH, NAME_TOO_LONG
 
 CREDENTIAL_MISSING = "Your browser sent no answer from a security key, so no key was added."
 CREDENTIAL_TOO_LONG = (
@@ -29,8 +28,12 @@ class SecurityKeyNameForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_name(self) -> str:
-        return security_key_name_check(self.cleaned_data["name"])
+        return security_key_name_check(self.cleaned_data["name"], user=self.user)
 
 
 class SecurityKeyCredentialForm(forms.Form):

@@ -11,7 +11,6 @@ session thief cannot register a key of their own (G2)."""
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,19 +38,11 @@ from devices.security_keys.webauthn import (
     registration_options,
     registration_verify,
 )
+from devices.services.device_names import device_name_clean
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 from devices.services.on_record import activation_refusal_audit
 
-# django-otp's `Device.name`, where the chosen name is kept.
-NAME_MAX_LENGTH = 64
-# Unicode's control, format, surrogate, private-use and unassigned characters and the line
-# and paragraph separators (NUL, line breaks, right-to-left overrides, zero-width marks)
-# would let a name hide or reorder text on the pages and e-mails that show it.
-_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
 NAME_REQUIRED = "Give the key a name, so that you can tell your keys apart."
-NAME_TOO_LONG = f"The name can be at most {NAME_MAX_LENGTH} characters long."
-NAME_CONTROL_CHARACTERS = "The name cannot hold control or formatting characters."
 NOT_VERIFIED = (
     "Your security key's answer could not be verified, so no key was added. Open the "
     "portal at its usual address, confirm with the key's PIN, fingerprint or face when "
@@ -83,16 +74,8 @@ class PendingRegistration:
         return self.user_id == user.pk and at < self.expires_at
 
 
-def security_key_name_check(name: str) -> str:
-    """The name as kept: trimmed, not blank, at most 64 characters, no control characters."""
-    name = name.strip()
-    if not name:
-        raise ValidationError(NAME_REQUIRED, code="required")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError(NAME_TOO_LONG, code="max_length")
-    if any(unicodedata.category(character) in _NOT_IN_NAMES for character in name):
-        raise ValidationError(NAME_CONTROL_CHARACTERS, code="control_characters")
-    return name
+def security_key_name_check(name: str, *, user: User) -> str:
+    return device_name_clean(name, user=user, required=NAME_REQUIRED)
 
 
 def security_key_registration_begin(
@@ -102,7 +85,7 @@ def security_key_registration_begin(
     fresh_factor_require(fresh_factor, user=user, action=Action.ADD_SECURITY_KEY)
     return PendingRegistration(
         user_id=user.pk,
-        name=security_key_name_check(name),
+        name=security_key_name_check(name, user=user),
         challenge=challenge_new(),
         expires_at=timezone.now() + conf.SECURITY_KEY_REGISTRATION_TTL,
     )
@@ -129,7 +112,7 @@ def security_key_register(
     a challenge of `security_key_registration_begin`. Origin, relying-party id and user
     verification are checked; every attestation is accepted and kept (F1). A refusal
     raises ValidationError with the reason for the user, creates nothing and is audited."""
-    name = security_key_name_check(name)
+    name = security_key_name_check(name, user=user)
     if not step_devices(user, Action.ADD_SECURITY_KEY):
         activation_refusal_audit(
             user=user, action=Action.ADD_SECURITY_KEY, reason="no_permanent_device", client=client

@@ -56,7 +56,7 @@ def security_key_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 client=ClientInfo.from_request(request),
             )
         return render(request, "devices/security_keys/refused.html", status=403)
-    form = SecurityKeyNameForm(request.POST or None)
+    form = SecurityKeyNameForm(request.POST or None, user=request.user)
     if form.is_valid():
         proof = step.verify()
         if proof is not None:
