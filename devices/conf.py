@@ -21,6 +21,9 @@ IB_KEY_ACTIVATION_TTL = timedelta(minutes=15)
 # An authenticator app being added (F3): the QR code shown stays good this long for the
 # first code that confirms it.
 AUTHENTICATOR_APP_ENROLMENT_TTL = timedelta(minutes=10)
+# A security key's registration (F1), once the fresh answer is given: long enough to find
+# the key and read the page, short enough that the challenge is not kept for later.
+SECURITY_KEY_REGISTRATION_TTL = timedelta(minutes=5)
 # A new SMS code or a voice call per login at most this often, and this many per attempt.
 RESEND_INTERVAL = timedelta(seconds=30)
 RESENDS_PER_ATTEMPT = 5

@@ -24,6 +24,7 @@ from accounts.services.throttle import throttle_attempt
 from accounts.throttle_views import throttled_page
 from devices.decorators import verified_login_required
 from devices.enrolment.views import ib_key_invitation_context
+from devices.security_keys.views import security_keys_context
 from devices.selectors import devices_for_settings
 from devices.sharing.rules import sharing_context
 from devices.temporary.views import reactivation_context
@@ -88,6 +89,7 @@ def secure_login_settings_view(request: AuthenticatedHttpRequest) -> HttpRespons
             "events": recent_security_events(request.user),
             **ib_key_invitation_context(request),
             **reactivation_context(request),
+            **security_keys_context(request.user),
             **sharing_context(request.user),
         },
     )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("enrol/", include("devices.enrolment.urls")),
     path("settings/secure-login/share/", include("devices.sharing.urls")),
     path("settings/secure-login/authenticator-app/", include("devices.authenticator_app.urls")),
+    path("settings/secure-login/security-keys/", include("devices.security_keys.urls")),
     path("help/", include("accounts.help_urls")),
     path("", include("portal.settings_urls")),
     path("settings/secure-login/dsc-plus/", include("orders.urls")),

@@ -9,11 +9,10 @@ from django import forms
 from accounts.models import User
 from devices.authenticator_app.services import (
     CODE_MALFORMED,
-    NAME_MAX_LENGTH,
     NAME_REQUIRED,
-    NAME_TOO_LONG,
     authenticator_app_name_clean,
 )
+from devices.services.device_names import NAME_MAX_LENGTH, NAME_TOO_LONG
 
 # Six digits, and room for a pasted code with a space or two; longer is refused unread.
 CODE_MAX_LENGTH = 16

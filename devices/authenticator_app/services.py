@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +33,7 @@ from devices.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
 from devices.kinds.authenticator_app import AuthenticatorApp
 from devices.kinds.one_time_code import TOTP_STEP_SECONDS, totp_check
 from devices.models import Authenticator, AuthenticatorAppEnrolment, SecurityDevice
+from devices.services.device_names import device_name_clean
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 
 ACTION = Action.ADD_AUTHENTICATOR_APP
@@ -41,11 +41,7 @@ ACTION = Action.ADD_AUTHENTICATOR_APP
 ISSUER = "SLS Portal"
 # RFC 4226 asks for at least 128 bits and recommends 160: the length of SHA-1's output.
 SECRET_BYTES = 20
-NAME_MAX_LENGTH = 64
 NAME_REQUIRED = "Give the app a name, such as the phone it is on."
-NAME_TOO_LONG = f"The name can be at most {NAME_MAX_LENGTH} characters long."
-NAME_CHARACTERS = "The name cannot hold control or formatting characters."
-NAME_TAKEN = "You already have a security device of that name; choose another."
 CODE_MALFORMED = "Type the six digits your app shows, without spaces."
 WRONG_CODE = (
     "That code does not match. Check that the app lists SLS Portal, then type the code it "
@@ -69,20 +65,7 @@ class PendingApp:
 
 
 def authenticator_app_name_clean(name: str, *, user: User) -> str:
-    """The name as kept: NFC, without surrounding spaces, not blank, at most 64 characters,
-    without control or formatting characters (line breaks, bidi overrides), which would
-    make one name look like another on the settings page and in e-mails, and not the name
-    of another of the user's devices."""
-    name = unicodedata.normalize("NFC", name).strip()
-    if not name:
-        raise ValidationError(NAME_REQUIRED, code="required")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError(NAME_TOO_LONG, code="max_length")
-    if any(_is_control(character) for character in name):
-        raise ValidationError(NAME_CHARACTERS, code="characters")
-    if SecurityDevice.objects.filter(user=user, name__iexact=name).exists():
-        raise ValidationError(NAME_TAKEN, code="name_taken")
-    return name
+    return device_name_clean(name, user=user, required=NAME_REQUIRED)
 
 
 def authenticator_app_enrolment_start(
@@ -175,13 +158,6 @@ def _open_enrolments(user: User, at: datetime) -> QuerySet[AuthenticatorAppEnrol
     return AuthenticatorAppEnrolment.objects.filter(
         user=user, used_at__isnull=True, expires_at__gt=at
     )
-
-
-def _is_control(character: str) -> bool:
-    """Unicode's control, format, surrogate, private-use and unassigned characters, and
-    the line and paragraph separators."""
-    category = unicodedata.category(character)
-    return category.startswith("C") or category in ("Zl", "Zp")
 
 
 def _added_notice(*, user: User, device: SecurityDevice, client: ClientInfo) -> None:

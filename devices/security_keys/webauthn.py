@@ -34,8 +34,12 @@ from webauthn.helpers.structs import (
 CEREMONY_TIMEOUT_MS = 120_000
 # A browser's answer, as JSON: ample for the longest credential id (1,023 bytes) twice.
 ANSWER_MAX_LENGTH = 8192
-# Malformed input of every shape ends here as a refusal, never a server error.
-_REFUSED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError)
+# A registration carries the attestation too, whose certificate chain (a TPM's, say) can
+# run to several kilobytes.
+REGISTRATION_MAX_LENGTH = 32_768
+# Malformed input of every shape ends here as a refusal, never a server error; JSON nested
+# a few thousand levels deep (well within ANSWER_MAX_LENGTH) makes the decoder recurse out.
+_REFUSED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def registration_options(
 
 def registration_verify(*, answer: str, challenge: str) -> RegisteredCredential:
     party = relying_party()
-    if len(answer) > ANSWER_MAX_LENGTH:
+    if len(answer) > REGISTRATION_MAX_LENGTH:
         raise CeremonyRefused("answer too long")
     try:
         verified = verify_registration_response(

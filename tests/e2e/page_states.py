@@ -8,6 +8,7 @@ their own browser tests."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from accounts.client_info import SYSTEM
 from accounts.models import User
 from accounts.roles import SUPPORT_GROUP, support_group_sync
 from devices.models import DeviceShare
+from devices.security_keys.software import SoftwareAuthenticator
 from devices.temporary.services import device_report, online_card_issue
 from tests.accounts.sls_helpers import fresh_factor_fields
 from tests.devices.ib_key.app import install_app
@@ -162,6 +164,34 @@ def address_change_queued() -> tuple[Client, str]:
     return client, reverse("dsc_plus:address_change")
 
 
+def security_key_step(step: str) -> Callable[[], tuple[Client, str]]:
+    """Adding a security key (F1): the name and fresh answer, or the register page after
+    them."""
+
+    def setup() -> tuple[Client, str]:
+        client = signed_in(UserFactory())
+        add = reverse("security_keys:add")
+        if step == "register":
+            fields = {"name": "Keyring key", **fresh_factor_fields(client.get(add))}
+            assert client.post(add, fields)["Location"] == reverse("security_keys:register")
+        return client, reverse(f"security_keys:{step}")
+
+    return setup
+
+
+def security_keys_listed() -> tuple[Client, str]:
+    """The Secure Login System page listing a registered key."""
+    user = UserFactory()
+    client = signed_in(user)
+    add = reverse("security_keys:add")
+    client.post(add, {"name": "Keyring key", **fresh_factor_fields(client.get(add))})
+    options = client.get(reverse("security_keys:register")).context["creation_options"]
+    answer = SoftwareAuthenticator().create(options, origin="http://localhost:8000")
+    client.post(reverse("security_keys:register"), {"credential": json.dumps(answer)})
+    assert user.securitydevice_set.filter(authenticator__kind="security_key").exists()
+    return client, reverse("accounts:secure_login")
+
+
 def withdrawal_page(step: str) -> Callable[[], tuple[Client, str]]:
     def setup() -> tuple[Client, str]:
         user = UserFactory()
@@ -277,6 +307,9 @@ PAGES: dict[str, Callable[[], tuple[Client, str]]] = {
     "bank instructions": portal("settings:bank_instructions"),
     "e-mail change": portal("settings:email"),
     "deposit": portal("settings:deposit"),
+    "security key add": security_key_step("add"),
+    "security key register": security_key_step("register"),
+    "secure login settings with a security key": security_keys_listed,
     "device step temporary passcode": passcode_step,
     "online card": online_card,
     "share owner": share_step("owner"),

@@ -21,16 +21,14 @@ from accounts.models import AuditEvent, AuditEventType, LoginFailure, Notice
 from devices.authenticator_app.services import (
     CODE_MALFORMED,
     ENROLMENT_OVER,
-    NAME_CHARACTERS,
     NAME_REQUIRED,
-    NAME_TAKEN,
-    NAME_TOO_LONG,
     WRONG_CODE,
 )
 from devices.authenticator_app.views import SESSION_KEY
 from devices.crypto import secret_decrypt
 from devices.kinds.one_time_code import TOTP_STEP_SECONDS
 from devices.models import Authenticator, AuthenticatorAppEnrolment, SecurityDevice
+from devices.services.device_names import NAME_CHARACTERS, NAME_TAKEN, NAME_TOO_LONG
 from devices.temporary.services import device_report
 from tests.accounts.sls_helpers import logged_in
 from tests.devices.authenticator_app.helpers import (

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.authenticator_app.services import NAME_MAX_LENGTH
 from devices.models import Authenticator, AuthenticatorAppEnrolment
+from devices.services.device_names import NAME_MAX_LENGTH
 from tests.accounts.sls_helpers import fresh_factor_fields, logged_in
 from tests.devices.authenticator_app.helpers import CONFIRM, START, start
 from tests.factories import UserFactory

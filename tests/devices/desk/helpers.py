@@ -23,11 +23,7 @@ from devices.flows.device_step import Answer, StepOutcome, step_answer, step_cha
 from devices.kinds import Kind
 from devices.models import Authenticator, Challenge, SecurityDevice
 from devices.security_keys.software import SoftwareAuthenticator
-from devices.security_keys.webauthn import (
-    challenge_new,
-    registration_options,
-    registration_verify,
-)
+from tests.devices.security_keys.helpers import security_key_give as key_register
 from tests.login_helpers import device_page, post_login
 
 # The test settings' relying party: SLS_WEBAUTHN_RP_ID "localhost" and this origin.
@@ -39,27 +35,9 @@ def security_key_give(
     user: User, name: str = "Blue key", software: SoftwareAuthenticator | None = None
 ) -> tuple[SecurityDevice, SoftwareAuthenticator]:
     """A key registered through a real WebAuthn ceremony, answered by a software key."""
-    software = software or SoftwareAuthenticator()
-    challenge = challenge_new()
-    options = registration_options(
-        challenge=challenge, user_id=user.pk, user_name=user.username, exclude_credential_ids=[]
-    )
-    answer = json.dumps(software.create(options, origin=ORIGIN))
-    credential = registration_verify(answer=answer, challenge=challenge)
-    authenticator = Authenticator.objects.create(
-        kind=Kind.SECURITY_KEY,
-        serial=f"KEY-{secrets.token_hex(5).upper()}",
-        state=Authenticator.State.ACTIVE,
-        activated_at=timezone.now(),
-        credential_id=credential.credential_id,
-        public_key=credential.public_key,
-        counter=credential.sign_count,
-        aaguid=credential.aaguid,
-        attestation_format=credential.attestation_format,
-        attestation_object=credential.attestation_object,
-    )
-    device = SecurityDevice.objects.create(
-        user=user, authenticator=authenticator, name=name, confirmed=True
+    software = key_register(user, name, key=software)
+    device = SecurityDevice.objects.select_related("authenticator").get(
+        user=user, authenticator__credential_id=software.credential_id_b64
     )
     return device, software
 

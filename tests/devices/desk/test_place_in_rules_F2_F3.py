@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType
@@ -26,6 +27,7 @@ from tests.devices.desk.helpers import (
     security_key_give,
 )
 from tests.factories import UserFactory, give_device
+from tests.login_helpers import full_login
 from withdrawals.limits import LIMITS
 from withdrawals.selectors import NO_PERMANENT_DEVICE, withdrawal_tier_for
 
@@ -160,3 +162,15 @@ def test_F2_F3_L4_M2FS_orders_them_by_level_key_first_app_beside_sms():
     assert [d.authenticator.kind_behaviour.level for d in devices] == [5, 5, 2, 1, 1]
     # Both may approve what needs a permanent device; neither is a temporary one.
     assert {key, app} <= set(step_devices(user, Action.CHANGE_BANK_INSTRUCTIONS))
+
+
+def test_F1_F3_the_settings_page_names_each_key_and_app_as_its_user_chose(client, password):
+    holder = UserFactory(username="nina")
+    security_key_give(holder, name="Blue key")
+    authenticator_app_give(holder, name="Work phone")
+    full_login(client, holder.username, password)
+
+    page = client.get(reverse("accounts:secure_login")).content.decode()
+
+    assert "<td>Security key or passkey: Blue key</td>" in page
+    assert "<td>Authenticator app: Work phone</td>" in page
