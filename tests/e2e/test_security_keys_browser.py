@@ -1,8 +1,9 @@
 """Security keys in real Chromium (SPEC section 11, F1 F2), answered by the browser's own
 virtual authenticator (tests/e2e/virtual_authenticator.py): the ceremonies run in the
 browser exactly as with a key in the USB port, and the server's checks see what a real
-key sends. A key is registered once through the pages; the other tests register it on
-the server (tests/devices/security_keys/helpers.py) and hand its credential to Chromium."""
+key sends. The registration tests add the key through the pages; the others register it
+on the server (tests/devices/security_keys/helpers.py) and hand its credential to
+Chromium."""
 
 from __future__ import annotations
 
