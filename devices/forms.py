@@ -4,6 +4,8 @@ typed response. Hidden fields are parsed leniently: anything malformed is a wron
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from devices.security_keys.webauthn import ANSWER_MAX_LENGTH
@@ -45,3 +47,14 @@ class SecondFactorForm(ChallengeAnswerForm):
 
     device = row_id_field()
     field_order = ["device", "challenge", "response"]
+
+    def answer_data(self) -> dict[str, Any]:
+        """The answer's fields for the gate: all of them when they parse, and the device
+        and challenge when only the response is empty (a form sent before a security key
+        answered, which the gate tells from a wrong answer); nothing when a hidden field
+        is malformed, a wrong answer."""
+        if self.is_valid():
+            return self.cleaned_data
+        if set(self.errors) == {"response"} and not self.data.get("response"):
+            return {**self.cleaned_data, "response": ""}
+        return {}

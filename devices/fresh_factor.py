@@ -83,8 +83,7 @@ class FreshFactorStep:
         attempts = dict(self.request.session.get(SESSION_KEY, {}))
         attempt = attempts.pop(self.action.value, "")
         self.request.session[SESSION_KEY] = attempts
-        form = SecondFactorForm(self.request.POST)
-        data = form.cleaned_data if form.is_valid() else {}
+        data = SecondFactorForm(self.request.POST).answer_data()
         self.outcome = step_answer(
             user=self.user,
             action=self.action,

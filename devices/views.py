@@ -80,7 +80,7 @@ def login_device_view(request: HttpRequest) -> HttpResponse:
         flow.abandon()
         messages.error(request, outcome.message or LOGIN_FAILED)
         return redirect("accounts:login")
-    if outcome.refusal == Refusal.CHALLENGE_CLOSED:
+    if outcome.refusal in (Refusal.CHALLENGE_CLOSED, Refusal.NOT_ANSWERED):
         messages.info(request, outcome.message)
         return _device_page(request, flow, devices, device, failed=False)
     return _device_page(request, flow, devices, device, failed=True)
@@ -118,8 +118,7 @@ def _answer(request: HttpRequest) -> Answer:
     if push_id is not None:
         valid = push_id.isascii() and push_id.isdigit() and len(push_id) < 18
         return Answer(push_id=int(push_id) if valid else 0)
-    form = SecondFactorForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = SecondFactorForm(request.POST).answer_data()
     return Answer(
         device_id=data.get("device"),
         challenge_id=data.get("challenge"),

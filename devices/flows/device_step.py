@@ -44,6 +44,10 @@ CHALLENGE_CLOSED = (
     "That challenge is no longer open: it expired, was already answered, or a newer one "
     "was shown. Nothing was counted; answer the challenge shown now."
 )
+NOT_ANSWERED = (
+    "Your security key has not answered yet: press “Use security key” and follow your "
+    "browser. Nothing was counted."
+)
 LOGIN_ACTIONS = (Action.LOGIN_PORTAL, Action.LOGIN_TRADING)
 
 
@@ -51,6 +55,7 @@ class Refusal(StrEnum):
     WRONG_ANSWER = "wrong_response"
     LOCKED = "locked"
     CHALLENGE_CLOSED = "challenge_closed"
+    NOT_ANSWERED = "not_answered"
     NOT_ALLOWED = "device_not_allowed"
 
 
@@ -209,6 +214,8 @@ def _decide(
             return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
         _last_use_record(device, at=now)
         return StepOutcome(action, device=device, access=access, approval_method=push.method)
+    if not answer.response:
+        return _empty_answer(action, device)
     challenge = challenge_lock(
         device=device,
         challenge_id=answer.challenge_id or 0,
@@ -226,6 +233,18 @@ def _decide(
         return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
     _last_use_record(device, at=now)
     return StepOutcome(action, device=device, access=access)
+
+
+def _empty_answer(action: Action, device: SecurityDevice) -> StepOutcome:
+    """No response at all. From a security key it means the form was sent before the
+    browser asked the key (scripts off, or a press before the page's script loaded):
+    nothing was answered, the challenge stays open and nothing counts. From a device a
+    person answers it is a wrong answer, counted (L3, L5)."""
+    if device.authenticator.kind_behaviour.answered_by_browser:
+        return StepOutcome(
+            action, device=device, refusal=Refusal.NOT_ANSWERED, message=NOT_ANSWERED
+        )
+    return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
 
 
 def _last_use_record(device: SecurityDevice, *, at: datetime) -> None:

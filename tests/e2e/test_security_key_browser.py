@@ -61,6 +61,7 @@ def test_F1_the_continue_button_asks_the_key_too(page, live_server, key_holder):
     virtual_key_install(page, key)
 
     log_in(page, live_server.url, user.username, DEFAULT_PASSWORD)
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Continue").click()
 
     expect_welcome(page, user.username)

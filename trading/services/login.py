@@ -113,6 +113,8 @@ def trading_second_factor_verify(
         raise TradingError(403, "access_refused", outcome.message)
     if outcome.refusal == Refusal.CHALLENGE_CLOSED:
         raise TradingError(409, "challenge_closed", outcome.message)
+    if outcome.refusal == Refusal.NOT_ANSWERED:
+        raise TradingError(400, "not_answered", outcome.message)
     if outcome.locked or outcome.refusal == Refusal.LOCKED:
         pending.delete()
     raise login_failed()

@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.client_info import SYSTEM
 from accounts.models import AuditEvent, AuditEventType, LoginFailure, User
 from devices.assurance import Action
-from devices.flows.device_step import Answer, Refusal, step_answer
+from devices.flows.device_step import NOT_ANSWERED, Answer, Refusal, step_answer
 from devices.kinds.security_key import POSSIBLY_CLONED
 from devices.models import Authenticator
 from devices.security_keys.software import SoftwareAuthenticator
@@ -413,6 +413,25 @@ def test_F1_L5_junk_answers_are_login_failed_and_counted(client, key_holder, jun
     response = post_answer(client, page, junk)
 
     assert_login_failed(client, response, user)
+
+
+def test_F1_a_form_sent_before_the_key_answered_counts_nothing(client, key_holder):
+    """Continue pressed before the page's script asked the key (scripts off, or a press
+    before it loaded) posts no answer: the page says to use the key, nothing is counted,
+    and the key answers the challenge shown next."""
+    user, key = key_holder
+    page = post_login(client, user.username, DEFAULT_PASSWORD)
+
+    unanswered = post_answer(client, page, "")
+
+    assert unanswered.status_code == 200
+    assert NOT_ANSWERED in unanswered.content.decode()
+    assert LoginFailure.objects.filter(user=user).count() == 0
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.SECOND_FACTOR_NOT_CHECKED, subject=user
+    ).exists()
+    assert answer_page(client, unanswered, key).status_code == 302
+    assert is_logged_in(client)
 
 
 def test_F1_a_nul_in_the_answer_is_refused_before_anything_reads_it(client, key_holder):
