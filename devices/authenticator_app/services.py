@@ -21,18 +21,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.client_info import ClientInfo
-from accounts.dates import moment_text
-from accounts.models import AuditEventType, AuditOutcome, User
-from accounts.services.audit import audit_record
+from accounts.models import User
 from accounts.services.lockout import lockout_is_active
-from accounts.services.notices import notice_send
-from accounts.services.notifications import IF_NOT_YOU
 from devices import conf
 from devices.assurance import Action
 from devices.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
 from devices.kinds.authenticator_app import AuthenticatorApp
 from devices.kinds.one_time_code import TOTP_STEP_SECONDS, totp_check
 from devices.models import Authenticator, AuthenticatorAppEnrolment, SecurityDevice
+from devices.self_registered.services import device_registered_record
 from devices.services.device_names import device_name_clean
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 
@@ -138,41 +135,11 @@ def authenticator_app_enrolment_confirm(
         # The secret now lives on the authenticator only, where key rotation reaches it.
         enrolment.used_at, enrolment.secret = now, ""
         enrolment.save(update_fields=["used_at", "secret"])
-        audit_record(
-            event_type=AuditEventType.DEVICE_REGISTERED,
-            outcome=AuditOutcome.SUCCESS,
-            subject=user,
-            actor=user,
-            client=client,
-            detail={
-                "kind": authenticator.kind,
-                "serial": authenticator.serial,
-                "name": device.name,
-            },
-        )
-        _added_notice(user=user, device=device, client=client)
+        device_registered_record(device=device, client=client)
     return device
 
 
 def _open_enrolments(user: User, at: datetime) -> QuerySet[AuthenticatorAppEnrolment]:
     return AuthenticatorAppEnrolment.objects.filter(
         user=user, used_at__isnull=True, expires_at__gt=at
-    )
-
-
-def _added_notice(*, user: User, device: SecurityDevice, client: ClientInfo) -> None:
-    """G2: each addition is told to the user, in the portal and at the address on record;
-    the words name the device, never its secret."""
-    body = (
-        f'An authenticator app named "{device.name}" (serial {device.authenticator.serial}) '
-        f"became a security device of your user {user.username} on "
-        f"{moment_text(timezone.now())} from address {client.ip_address or 'unknown'}. Its "
-        f"codes now answer for your user like your other security devices.\n\n{IF_NOT_YOU}"
-    )
-    notice_send(
-        user=user,
-        subject="An authenticator app was added to your user",
-        body=body,
-        client=client,
-        kind="device_registered",
     )

@@ -20,11 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.client_info import SYSTEM, ClientInfo
-from accounts.dates import moment_text
 from accounts.models import AuditEventType, AuditOutcome, User
 from accounts.services.audit import audit_record
-from accounts.services.notices import notice_send
-from accounts.services.notifications import IF_NOT_YOU
 from devices import conf
 from devices.assurance import PERMANENT_DEVICE_NEEDED, Action
 from devices.flows.device_step import step_devices
@@ -38,6 +35,7 @@ from devices.security_keys.webauthn import (
     registration_options,
     registration_verify,
 )
+from devices.self_registered.services import device_registered_record
 from devices.services.device_names import device_name_clean
 from devices.services.fresh_factor import FreshFactor, fresh_factor_require
 from devices.services.on_record import activation_refusal_audit
@@ -51,12 +49,6 @@ NOT_VERIFIED = (
 ALREADY_REGISTERED = (
     "This security key or passkey is already registered, so it was not added again. To "
     "add another, use a different key."
-)
-ADDED_SUBJECT = "A security key was added to your user"
-ADDED_BODY = (
-    'A security key or passkey named "{name}" was added to your user {username} on {when} '
-    "from address {address}. It can now approve your logins, withdrawals and changes to "
-    "your security settings.\n\n{if_not_you}\n"
 )
 
 
@@ -168,7 +160,14 @@ def _record(
             device = SecurityDevice.objects.create(
                 user=user, authenticator=authenticator, name=name, created_at=now
             )
-            _added(user=user, authenticator=authenticator, name=name, client=client, at=now)
+            device_registered_record(
+                device=device,
+                client=client,
+                detail={
+                    "attestation_format": authenticator.attestation_format,
+                    "aaguid": authenticator.aaguid,
+                },
+            )
     except IntegrityError:
         # Registered by a request that ran alongside this one: the credential's unique
         # constraint decides. Any other integrity error is a fault, not a refusal.
@@ -176,39 +175,6 @@ def _record(
             return None
         raise
     return device
-
-
-def _added(
-    *, user: User, authenticator: Authenticator, name: str, client: ClientInfo, at: datetime
-) -> None:
-    audit_record(
-        event_type=AuditEventType.DEVICE_REGISTERED,
-        outcome=AuditOutcome.SUCCESS,
-        subject=user,
-        actor=user,
-        client=client,
-        detail={
-            "kind": authenticator.kind,
-            "serial": authenticator.serial,
-            "name": name,
-            "attestation_format": authenticator.attestation_format,
-            "aaguid": authenticator.aaguid,
-        },
-    )
-    # G2: every addition is told to the address on record, with a portal notice beside it.
-    notice_send(
-        user=user,
-        subject=ADDED_SUBJECT,
-        body=ADDED_BODY.format(
-            name=name,
-            username=user.username,
-            when=moment_text(at),
-            address=client.ip_address or "unknown",
-            if_not_you=IF_NOT_YOU,
-        ),
-        client=client,
-        kind="security_key_added",
-    )
 
 
 def security_key_flag_cloned(authenticator: Authenticator, *, sign_count: int) -> None:

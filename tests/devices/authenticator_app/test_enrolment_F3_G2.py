@@ -115,7 +115,7 @@ def test_F3_G2_app_is_added_by_qr_code_and_first_code(
     assert (event.subject, event.actor) == (holder, holder)
     assert event.detail == {"kind": "authenticator_app", "serial": app.serial, "name": "Work phone"}
     notice = Notice.objects.get(user=holder)
-    assert "authenticator app" in notice.subject and app.serial in notice.body
+    assert notice.subject == "Authenticator app added to your user" and app.serial in notice.body
     assert secret not in notice.body
     assert [message.to for message in mail.outbox] == [["holder@example.com"]]
     assert "Work phone" in mail.outbox[0].body and secret not in mail.outbox[0].body

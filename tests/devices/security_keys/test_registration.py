@@ -186,7 +186,7 @@ def test_F1_G2_a_key_is_registered_end_to_end_after_a_fresh_answer(
         "aaguid": "00000000-0000-0000-0000-000000000000",
     }
     notice = Notice.objects.get(user=alice)
-    assert notice.subject == "A security key was added to your user"
+    assert notice.subject == "Security key or passkey added to your user"
     assert '"Keyring key"' in notice.body and "alice" in notice.body
     [mail] = mailoutbox
     assert mail.to == ["alice@example.com"]
