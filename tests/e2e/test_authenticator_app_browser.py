@@ -251,7 +251,9 @@ def test_F4_T1_G2_lost_app_support_passcode_then_found_and_reactivated(
     expect(page.get_by_label("Name of the app")).to_have_count(0)
     page.get_by_role("link", name="Back to Secure Login System").click()
 
-    page.get_by_label("Device to reactivate").select_option(value=str(app.pk))
+    reactivate = page.get_by_label("Device to reactivate")
+    expect(reactivate).to_contain_text("Authenticator app: Work phone, lost")
+    reactivate.select_option(value=str(app.pk))
     page.get_by_role("button", name="Reactivate security device").click()
     page.get_by_label(CODE_LABEL, exact=True).fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Reactivate", exact=True).click()
