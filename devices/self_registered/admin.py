@@ -57,6 +57,26 @@ class SelfRegisteredKindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+class SelfRegisteredStateFilter(admin.SimpleListFilter):
+    """The states a key or app can be in: registered active, then perhaps lost, damaged
+    or removed (revoked); never in stock, shipped or returned like a card."""
+
+    title = "state"
+    parameter_name = "state"
+    STATES = (
+        Authenticator.State.ACTIVE,
+        Authenticator.State.LOST,
+        Authenticator.State.DAMAGED,
+        Authenticator.State.REVOKED,
+    )
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(state.value, state.label) for state in self.STATES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(state=self.value()) if self.value() else queryset
+
+
 # django-stubs give ModelAdmin.response_action an `action_location` that Django 5.2's has
 # not, so the guard's override (accounts.admin_guards) differs from the stub's.
 class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ignore[misc]
@@ -71,7 +91,7 @@ class SelfRegisteredDeviceAdmin(DeviceReportActions, ReadOnlyAdmin):  # type: ig
         "possibly_cloned",
         "registered_at",
     )
-    list_filter = (PossiblyClonedFilter, SelfRegisteredKindFilter, "state")
+    list_filter = (PossiblyClonedFilter, SelfRegisteredKindFilter, SelfRegisteredStateFilter)
     search_fields = ("serial", "user_devices__user__username", "user_devices__name")
     ordering = ("-created_at",)
     # The credential's public key and attestation object are kept for the record, and

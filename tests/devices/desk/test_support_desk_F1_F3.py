@@ -121,6 +121,20 @@ def test_F1_desk_flags_a_possibly_cloned_key_and_filters_on_it(agent_client, dor
     assert key.authenticator.credential_id in page
 
 
+def test_F4_desk_filters_keys_and_apps_by_the_states_they_can_be_in(agent_client, dora):
+    key, _ = security_key_give(dora, name="Blue key")
+    authenticator_app_give(dora, name="Work phone")
+    Authenticator.objects.filter(pk=key.authenticator_id).update(state=Authenticator.State.LOST)
+
+    lost = list_rows(agent_client, reverse(SELF_REGISTERED_LIST), state="lost")
+    page = agent_client.get(reverse(SELF_REGISTERED_LIST)).content.decode()
+
+    assert set(lost) - {"Name"} == {"Blue key"}
+    # No card-only states (in stock, shipped, returned) to choose from.
+    assert "?state=lost" in page and "?state=revoked" in page
+    assert "?state=in_stock" not in page and "?state=returned" not in page
+
+
 def test_F1_F3_desk_pages_are_read_only_for_everyone(client, dora, password):
     key, _ = security_key_give(dora)
     admin_user = StaffFactory(username="root", is_superuser=True)
