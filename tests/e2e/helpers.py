@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from devices.models import SecurityDevice
-from tests.factories import DEFAULT_PIN
+from tests.factories import DEFAULT_PASSWORD, DEFAULT_PIN
 
 ANY_TEXT = re.compile(r"\S")
 RESPONSE_LABELS = {
@@ -129,3 +129,38 @@ def device_step(page: Page, base_url: str, user: User, kind: str, pin: str = DEF
     finally:
         card.close()
     answer(page, RESPONSE_LABELS[kind], response)
+
+
+def desk_log_in(page: Page, base_url: str, agent: User) -> None:
+    """A support agent into the admin: password, then the agent's own card (an SCC)."""
+    page.goto(f"{base_url}/admin/")
+    password_step(page, agent.username, DEFAULT_PASSWORD)
+    device_step(page, base_url, agent, "scc")
+
+
+def desk_report_lost(page: Page, list_name: str, search: str, row_text: str) -> None:
+    """From the admin, the one device of list `list_name` that `search` finds and whose row
+    shows `row_text`, marked lost."""
+    page.get_by_role("link", name=list_name).click()
+    page.get_by_role("textbox").first.fill(search)
+    page.get_by_role("button", name="Search").click()
+    row = page.get_by_role("row").filter(has_text=row_text)
+    expect(row).to_have_count(1)
+    row.get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option("report_lost")
+    page.get_by_role("button", name="Go").click()
+
+
+def desk_passcode_issue(page: Page, user: User) -> str:
+    """From the admin, a temporary passcode for `user` after a lost device: the caller's
+    identification typed as said and checked against the data on file; the passcode read
+    off the page that issues it."""
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name=user.username, exact=True).click()
+    page.get_by_role("link", name="Issue temporary passcode").click()
+    page.get_by_label("Date of birth").fill(user.client.date_of_birth.isoformat())
+    page.get_by_label("Identification document number").fill(user.client.id_document_number)
+    page.get_by_label("Device lost").check()
+    page.get_by_label("I am on the telephone with the caller").check()
+    page.get_by_role("button", name="Check and issue temporary passcode").click()
+    return page.get_by_label("Temporary passcode").inner_text().strip()

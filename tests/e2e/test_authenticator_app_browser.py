@@ -34,11 +34,13 @@ from tests.devices.desk.helpers import authenticator_app_give
 from tests.e2e.helpers import (
     card_of,
     challenge_of,
+    desk_log_in,
+    desk_passcode_issue,
+    desk_report_lost,
     device_step,
     expect_welcome,
     log_in,
     log_out,
-    password_step,
     printed_codes,
     serial_of,
 )
@@ -191,30 +193,13 @@ def test_F3_W1_withdrawal_approved_by_the_app_stands_at_the_sms_row(
 def agent_reports_app_lost_and_issues_passcode(page: Page, base: str, agent: User) -> str:
     """The desk: the caller's app found by the name they gave it in the list of security
     keys and authenticator apps, marked lost; a temporary passcode issued and read out."""
-    page.goto(f"{base}/admin/")
-    password_step(page, agent.username, DEFAULT_PASSWORD)
-    device_step(page, base, agent, "scc")
-    page.get_by_role("link", name="Security keys and authenticator apps").click()
-    page.get_by_role("textbox").first.fill("dave")
-    page.get_by_role("button", name="Search").click()
-    row = page.get_by_role("row").filter(has_text="Work phone")
-    expect(row).to_have_count(1)
-    row.get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option("report_lost")
-    page.get_by_role("button", name="Go").click()
+    desk_log_in(page, base, agent)
+    desk_report_lost(
+        page, "Security keys and authenticator apps", search="dave", row_text="Work phone"
+    )
     expect(page.get_by_text(re.compile(r"Authenticator app APP-\w+ marked lost\."))).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Work phone")).to_contain_text("Lost")
-
-    page.get_by_role("link", name="Users", exact=True).click()
-    page.get_by_role("link", name="dave", exact=True).click()
-    page.get_by_role("link", name="Issue temporary passcode").click()
-    dave = User.objects.get(username="dave")
-    page.get_by_label("Date of birth").fill(dave.client.date_of_birth.isoformat())
-    page.get_by_label("Identification document number").fill(dave.client.id_document_number)
-    page.get_by_label("Device lost").check()
-    page.get_by_label("I am on the telephone with the caller").check()
-    page.get_by_role("button", name="Check and issue temporary passcode").click()
-    code = page.get_by_label("Temporary passcode").inner_text().strip()
+    code = desk_passcode_issue(page, User.objects.get(username="dave"))
     log_out(page)
     return code
 

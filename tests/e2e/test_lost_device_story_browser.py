@@ -20,12 +20,13 @@ from accounts.models import AuditEvent, AuditEventType, User
 from devices.models import Authenticator, SecurityDevice
 from orders.models import DeviceOrder
 from tests.e2e.helpers import (
-    device_step,
+    desk_log_in,
+    desk_passcode_issue,
+    desk_report_lost,
     expect_welcome,
     keypad_response,
     log_in,
     log_out,
-    password_step,
 )
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.orders.helpers import NEW_PIN, US_ADDRESS, stock_card
@@ -48,27 +49,10 @@ def stranded_client():
 
 def agent_issues_passcode(page: Page, base: str, agent) -> str:
     """The support desk: mark the caller's DSC+ lost, issue a passcode, read it out."""
-    page.goto(f"{base}/admin/")
-    password_step(page, agent.username, DEFAULT_PASSWORD)
-    device_step(page, base, agent, "scc")
-    page.get_by_role("link", name="Authenticators").click()
-    page.get_by_role("textbox").first.fill("carol")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("row").filter(has_text="DSC").get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option("report_lost")
-    page.get_by_role("button", name="Go").click()
+    desk_log_in(page, base, agent)
+    desk_report_lost(page, "Authenticators", search="carol", row_text="DSC")
     expect(page.get_by_text(re.compile(r"marked lost\."))).to_be_visible()
-
-    page.get_by_role("link", name="Users", exact=True).click()
-    page.get_by_role("link", name="carol", exact=True).click()
-    page.get_by_role("link", name="Issue temporary passcode").click()
-    carol = User.objects.get(username="carol")
-    page.get_by_label("Date of birth").fill(carol.client.date_of_birth.isoformat())
-    page.get_by_label("Identification document number").fill(carol.client.id_document_number)
-    page.get_by_label("Device lost").check()
-    page.get_by_label("I am on the telephone with the caller").check()
-    page.get_by_role("button", name="Check and issue temporary passcode").click()
-    code = page.get_by_label("Temporary passcode").inner_text().strip()
+    code = desk_passcode_issue(page, User.objects.get(username="carol"))
     log_out(page)
     return code
 

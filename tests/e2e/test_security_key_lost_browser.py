@@ -18,11 +18,12 @@ from devices.kinds import Kind
 from devices.models import Authenticator
 from tests.devices.security_keys.helpers import key_device, security_key_give
 from tests.e2e.helpers import (
-    device_step,
+    desk_log_in,
+    desk_passcode_issue,
+    desk_report_lost,
     expect_welcome,
     log_in,
     log_out,
-    password_step,
 )
 from tests.e2e.test_security_keys_browser import ANSWER, ceremony_click, log_in_with_key
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -36,33 +37,13 @@ KEY_NAME = "Blue key"
 def agent_reports_key_lost(desk: Page, base: str, agent: User, key: Authenticator) -> None:
     """The support desk finds the caller's key by the name they gave it, in the list of
     security keys and authenticator apps, and marks it lost."""
-    desk.goto(f"{base}/admin/")
-    password_step(desk, agent.username, DEFAULT_PASSWORD)
-    device_step(desk, base, agent, "scc")
-    desk.get_by_role("link", name="Security keys and authenticator apps").click()
-    desk.get_by_role("textbox").first.fill(KEY_NAME)
-    desk.get_by_role("button", name="Search").click()
-    row = desk.get_by_role("row").filter(has_text=KEY_NAME)
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("kate")
-    row.get_by_role("checkbox").check()
-    desk.get_by_label("Action:").select_option("report_lost")
-    desk.get_by_role("button", name="Go").click()
+    desk_log_in(desk, base, agent)
+    desk_report_lost(desk, "Security keys and authenticator apps", search=KEY_NAME, row_text="kate")
     expect(desk.get_by_text(f"{key} marked lost.")).to_be_visible()
 
 
 def agent_issues_passcode(desk: Page, user: User) -> str:
-    """The caller's identification checked against the data on file; the passcode read off
-    the page that issues it."""
-    desk.get_by_role("link", name="Users", exact=True).click()
-    desk.get_by_role("link", name=user.username, exact=True).click()
-    desk.get_by_role("link", name="Issue temporary passcode").click()
-    desk.get_by_label("Date of birth").fill(user.client.date_of_birth.isoformat())
-    desk.get_by_label("Identification document number").fill(user.client.id_document_number)
-    desk.get_by_label("Device lost").check()
-    desk.get_by_label("I am on the telephone with the caller").check()
-    desk.get_by_role("button", name="Check and issue temporary passcode").click()
-    code = desk.get_by_label("Temporary passcode").inner_text().strip()
+    code = desk_passcode_issue(desk, user)
     assert re.fullmatch(r"[A-Z0-9]{10}", code)
     return code
 
