@@ -231,7 +231,6 @@ def _decide(
         device=device, challenge=challenge, response=answer.response, at=now
     ):
         return StepOutcome(action, device=device, refusal=Refusal.WRONG_ANSWER)
-    _last_use_record(device, at=now)
     return StepOutcome(action, device=device, access=access)
 
 
@@ -248,7 +247,8 @@ def _empty_answer(action: Action, device: SecurityDevice) -> StepOutcome:
 
 
 def _last_use_record(device: SecurityDevice, *, at: datetime) -> None:
-    """When the device last approved something: the support desk's listing shows it."""
+    """When the device last approved something, for an approved push: the support desk's
+    listing shows it (a challenge's answer records it as it is checked)."""
     Authenticator.objects.filter(pk=device.authenticator_id).update(last_used_at=at)
     device.authenticator.last_used_at = at
 

@@ -48,7 +48,8 @@ def challenge_answer_check(
     *, device: SecurityDevice, challenge: Challenge, response: str, at: datetime
 ) -> bool:
     """Consume `challenge`, then check the answer; a card that counts its codes keeps the
-    new count only when the answer was right."""
+    new count only when the answer was right, saved in the one write that also records
+    when the device was last used (the support desk lists it)."""
     challenge.used_at = at
     challenge.save(update_fields=["used_at"])
     authenticator = device.authenticator
@@ -56,6 +57,7 @@ def challenge_answer_check(
     if not kind.response_is_well_formed(response):
         return False
     accepted = bool(kind.check(authenticator=authenticator, challenge=challenge, response=response))
-    if accepted and kind.state_fields:
-        authenticator.save(update_fields=list(kind.state_fields))
+    if accepted:
+        authenticator.last_used_at = at
+        authenticator.save(update_fields=[*kind.state_fields, "last_used_at"])
     return accepted
